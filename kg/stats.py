@@ -1,0 +1,64 @@
+"""Counts that describe the graph: concepts, claims, evidence, sources and mappings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from kg.query import load_query, run_select
+
+__all__ = ["Stats", "graph_stats"]
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Counts per category, predicate, evidence kind, status and identifier system."""
+
+    concepts_per_category: dict[str, int]
+    claims_per_predicate: dict[str, int]
+    claims_per_status: dict[str, int]
+    claims_per_evidence: dict[str, dict[str, int]]
+    sources: int
+    mappings_per_system: dict[str, int]
+
+    @property
+    def concepts(self) -> int:
+        return sum(self.concepts_per_category.values())
+
+    @property
+    def claims(self) -> int:
+        return sum(self.claims_per_predicate.values())
+
+    @property
+    def mappings(self) -> int:
+        return sum(self.mappings_per_system.values())
+
+
+def _rows(store: ox.Store, name: str) -> list[dict[str, str | int | float | None]]:
+    return run_select(store, load_query(name).text)
+
+
+def graph_stats(store: ox.Store) -> Stats:
+    """Count the graph's contents with the saved statistics queries."""
+    predicates = _rows(store, "claims-per-predicate")
+    evidence: dict[str, dict[str, int]] = defaultdict(dict)
+    for row in _rows(store, "claims-per-evidence"):
+        evidence[str(row["evidence"])][str(row["status"])] = int(row["claims"] or 0)
+    debated = sum(int(row["debated"] or 0) for row in predicates)
+    total = sum(int(row["claims"] or 0) for row in predicates)
+    return Stats(
+        concepts_per_category={
+            str(r["category"]): int(r["concepts"] or 0)
+            for r in _rows(store, "concepts-per-category")
+        },
+        claims_per_predicate={str(r["predicate"]): int(r["claims"] or 0) for r in predicates},
+        claims_per_status={"established": total - debated, "debated": debated},
+        claims_per_evidence=dict(evidence),
+        sources=len(_rows(store, "sources")),
+        mappings_per_system={
+            f"{r['system']} ({r['prefix']})": int(r["mappings"] or 0)
+            for r in _rows(store, "mappings-per-id-system")
+        },
+    )
