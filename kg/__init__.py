@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 from kg.errors import DataError, QueryError
 
 if TYPE_CHECKING:
-    from kg.graph import CLAIM, CONCEPT, SOURCE, TKG, load_graph, load_store
+    from kg.graph import CLAIM, CONCEPT, SOURCE, TKG, load_graph
     from kg.query import SavedQuery, load_query, run_select, saved_queries
     from kg.stats import Stats, graph_stats
+    from kg.store import load_store
     from kg.validate import Problem, validate
 
 _LAZY = {
@@ -23,7 +24,7 @@ _LAZY = {
     "SOURCE": "kg.graph",
     "TKG": "kg.graph",
     "load_graph": "kg.graph",
-    "load_store": "kg.graph",
+    "load_store": "kg.store",
     "SavedQuery": "kg.query",
     "load_query": "kg.query",
     "run_select": "kg.query",

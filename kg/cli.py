@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
@@ -14,7 +15,10 @@ from kg.errors import DataError, QueryError
 from kg.files import GRAPH_FILE
 
 if TYPE_CHECKING:
+    from click._termui_impl import ProgressBar
+
     from kg.stats import Stats
+    from kg.store import Store
 
 __all__ = ["main"]
 
@@ -24,6 +28,22 @@ GRAPH_FILES = click.argument(
     nargs=-1,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
 )
+STORE_OPTION = click.option(
+    "--store",
+    metavar="memory|oxigraph:PATH",
+    default="memory",
+    show_default=True,
+    help="The embedded graph from data/, or an on-disk Oxigraph store filled by `kg load`.",
+)
+ENDPOINT_OPTION = click.option(
+    "--endpoint", metavar="URL", help="A SPARQL 1.1 endpoint to query instead of a local store."
+)
+GRAPH_IRI_OPTION = click.option(
+    "--graph",
+    "graph_iri",
+    metavar="IRI",
+    help="The named graph that holds the data at the endpoint.",
+)
 
 
 def _shown(path: Path) -> str:
@@ -32,6 +52,10 @@ def _shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def _progress(length: int, label: str) -> ProgressBar[int]:
+    return click.progressbar(length=length, label=label, file=sys.stderr, show_pos=False)
 
 
 class _Group(click.Group):
@@ -50,6 +74,14 @@ def main() -> None:
     """treatment-kg: a sourced knowledge graph of treatment mechanisms and conditions."""
 
 
+def _open(
+    store: str, endpoint: str | None, graph_iri: str | None, graph_files: Sequence[Path] = ()
+) -> Store:
+    from kg.store import open_store
+
+    return open_store(store, endpoint, graph_iri, list(graph_files) or None)
+
+
 @main.command()
 @GRAPH_FILES
 def validate(graph_files: Sequence[Path]) -> None:
@@ -57,7 +89,6 @@ def validate(graph_files: Sequence[Path]) -> None:
 
     Exit code 0 when valid, 1 when not, 2 for unusable arguments.
     """
-    from kg.graph import load_store
     from kg.stats import graph_stats
     from kg.validate import validate as validate_files
 
@@ -68,7 +99,7 @@ def validate(graph_files: Sequence[Path]) -> None:
     names = ", ".join(_shown(f) for f in files)
     if problems:
         raise click.ClickException(f"{len(problems)} problem(s) in {names}")
-    stats = graph_stats(load_store(files))
+    stats = graph_stats(_open("memory", None, None, files))
     counts = f"{stats.concepts} concepts, {stats.claims} claims, {stats.sources} sources"
     click.echo(f"{names}: valid ({counts})")
 
@@ -88,7 +119,7 @@ def _stats_text(stats: Stats) -> str:
         (f"Sources: {stats.sources}", {}),
         (f"External mappings: {stats.mappings}", stats.mappings_per_system),
     ]
-    width = max(len(name) for _, rows in sections for name in rows) + 2
+    width = max((len(name) for _, rows in sections for name in rows), default=0) + 2
     lines = []
     for heading, rows in sections:
         lines.append(heading)
@@ -105,6 +136,9 @@ STATS_FORMATS: dict[str, Callable[[Stats], str]] = {"text": _stats_text, "json":
 
 @main.command()
 @GRAPH_FILES
+@STORE_OPTION
+@ENDPOINT_OPTION
+@GRAPH_IRI_OPTION
 @click.option(
     "--format",
     "output_format",
@@ -113,9 +147,163 @@ STATS_FORMATS: dict[str, Callable[[Stats], str]] = {"text": _stats_text, "json":
     show_default=True,
     help="How to print the counts.",
 )
-def stats(graph_files: Sequence[Path], output_format: str) -> None:
+def stats(
+    graph_files: Sequence[Path],
+    store: str,
+    endpoint: str | None,
+    graph_iri: str | None,
+    output_format: str,
+) -> None:
     """Count concepts per category, claims per predicate and evidence kind, sources and mappings."""
-    from kg.graph import load_store
     from kg.stats import graph_stats
 
-    click.echo(STATS_FORMATS[output_format](graph_stats(load_store(list(graph_files) or None))))
+    counts = graph_stats(_open(store, endpoint, graph_iri, graph_files))
+    click.echo(STATS_FORMATS[output_format](counts))
+
+
+@main.command()
+def queries() -> None:
+    """List the saved queries in queries/ with their descriptions and parameters."""
+    from kg.query import saved_queries
+
+    for query in saved_queries():
+        params = " ".join(f"--param {p.name}=<{p.kind}>" for p in query.params.values())
+        click.echo(click.style(query.name, bold=True) + (f"  {params}" if params else ""))
+        click.echo(f"    {query.title}: {query.description}")
+
+
+def _param(values: Sequence[str]) -> dict[str, str]:
+    pairs = {}
+    for value in values:
+        name, sep, given = value.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"'{value}' is not NAME=VALUE", param_hint="--param")
+        pairs[name.strip().lstrip("?")] = given
+    return pairs
+
+
+def _format_names() -> list[str]:
+    from kg.results import GRAPH_FORMATS, SOLUTION_FORMATS
+
+    return [*SOLUTION_FORMATS, *GRAPH_FORMATS]
+
+
+@main.command()
+@click.argument("name", required=False, metavar="[NAME|FILE.rq]")
+@click.option("-e", "--expression", metavar="SPARQL", help="Run this query text instead.")
+@click.option(
+    "--param",
+    "params",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Bind a parameter; a concept may be named by label, synonym, CURIE or IRI.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    metavar="FORMAT",
+    help="table, md, json, xml, csv or tsv for SELECT/ASK (default table); "
+    "turtle, ntriples or jsonld for CONSTRUCT/DESCRIBE (default turtle).",
+)
+@click.option(
+    "--data",
+    "data_files",
+    multiple=True,
+    metavar="GRAPH.ttl",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Query these Turtle files (with the schema) instead of data/triples.ttl.",
+)
+@STORE_OPTION
+@ENDPOINT_OPTION
+@GRAPH_IRI_OPTION
+def query(
+    name: str | None,
+    expression: str | None,
+    params: Sequence[str],
+    output_format: str | None,
+    data_files: Sequence[Path],
+    store: str,
+    endpoint: str | None,
+    graph_iri: str | None,
+) -> None:
+    """Run a saved query (by name), a .rq file, a query given with -e, or one read from stdin.
+
+    \b
+    kg query neighbourhood --param concept=BDNF
+    kg query treatments-for-condition --param condition=PTSD --format md
+    kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --store oxigraph:store
+    """
+    from kg.query import bind_params, load_query, parse_query, run_query
+    from kg.results import format_result
+
+    if output_format and output_format not in _format_names():
+        raise click.BadParameter(
+            f"'{output_format}' is not one of {', '.join(_format_names())}", param_hint="--format"
+        )
+    if name and expression:
+        raise click.UsageError("give a query NAME or -e SPARQL, not both")
+    if expression is not None:
+        saved = parse_query("expression", expression, "query")
+    elif name:
+        saved = load_query(name)
+    elif not sys.stdin.isatty():
+        saved = parse_query("stdin", sys.stdin.read(), "stdin")
+    else:
+        raise click.UsageError("give a saved query NAME, a FILE.rq, -e SPARQL, or a query on stdin")
+    target = _open(store, endpoint, graph_iri, data_files)
+    text = bind_params(target, saved, _param(params))
+    click.echo(format_result(run_query(target, text, saved.origin), output_format).rstrip("\n"))
+
+
+@main.command()
+@GRAPH_FILES
+@click.option(
+    "--store",
+    required=True,
+    metavar="oxigraph:PATH",
+    help="Where to build the on-disk Oxigraph store.",
+)
+def load(graph_files: Sequence[Path], store: str) -> None:
+    """Fill an on-disk Oxigraph store with the graph and the schema, for fast repeated queries."""
+    from kg.store import OXIGRAPH_PREFIX, fill_store, with_schema
+
+    if not store.startswith(OXIGRAPH_PREFIX):
+        raise click.BadParameter(f"'{store}' is not oxigraph:PATH", param_hint="--store")
+    files = with_schema(list(graph_files) or None)
+    path = Path(store.removeprefix(OXIGRAPH_PREFIX))
+    with _progress(sum(f.stat().st_size for f in files), f"Loading {len(files)} file(s)") as bar:
+        count = fill_store(path, files, bar.update)
+    click.echo(f"{_shown(path)}: {count} triples from {', '.join(_shown(f) for f in files)}")
+
+
+@main.command()
+@GRAPH_FILES
+@click.option(
+    "--endpoint",
+    required=True,
+    metavar="URL",
+    help="The endpoint's SPARQL Update URL (e.g. Virtuoso's /sparql-auth).",
+)
+@GRAPH_IRI_OPTION
+@click.option("--user", metavar="NAME", help="User name, if the endpoint needs one.")
+@click.option(
+    "--password",
+    metavar="SECRET",
+    envvar="KG_ENDPOINT_PASSWORD",
+    help="Password (or set KG_ENDPOINT_PASSWORD).",
+)
+def push(
+    graph_files: Sequence[Path],
+    endpoint: str,
+    graph_iri: str | None,
+    user: str | None,
+    password: str | None,
+) -> None:
+    """Upload the graph and the schema to a SPARQL endpoint, replacing its named graph."""
+    from kg.store import DEFAULT_GRAPH_IRI, EndpointStore, parse_turtle, push_graph, with_schema
+
+    quads = [q for f in with_schema(list(graph_files) or None) for q in parse_turtle(f)]
+    graph = graph_iri or DEFAULT_GRAPH_IRI
+    with _progress(len(quads), f"Uploading to <{graph}>") as bar:
+        push_graph(EndpointStore(endpoint, graph, user, password), quads, graph, bar.update)
+    click.echo(f"{endpoint}: {len(quads)} triples in <{graph}>")

@@ -1,4 +1,4 @@
-"""Saved SPARQL queries: load them from queries/*.rq and run them."""
+"""Saved SPARQL queries: load them from queries/*.rq, bind their parameters, run them."""
 
 from __future__ import annotations
 
@@ -11,60 +11,203 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.files import QUERY_DIR
+from kg.store import QueryResult, Store
 
-__all__ = ["QueryError", "SavedQuery", "load_query", "run_select", "saved_queries"]
+__all__ = [
+    "Param",
+    "SavedQuery",
+    "bind_params",
+    "check_syntax",
+    "load_query",
+    "parse_query",
+    "resolve_concept",
+    "run_query",
+    "run_select",
+    "saved_queries",
+]
 
 Value = str | int | float | None
+PARAM_KINDS = {
+    "concept": "a concept, by label, synonym, CURIE or IRI",
+    "string": "a text value",
+    "iri": "an IRI",
+    "number": "a number",
+}
+
+
+@dataclass(frozen=True)
+class Param:
+    """A query parameter declared as `# param NAME (KIND): what it means`."""
+
+    name: str
+    kind: str
+    description: str
 
 
 @dataclass(frozen=True)
 class SavedQuery:
-    """A .rq file and its header lines: `# title:`, `# description:`, `# param NAME: meaning`."""
+    """A .rq file and its header lines: `# title:`, `# description:`, `# param ...:`."""
 
     name: str
     text: str
     title: str = ""
     description: str = ""
-    params: dict[str, str] = field(default_factory=dict)
+    params: dict[str, Param] = field(default_factory=dict)
+    origin: str = "query"
 
 
-_HEADER = re.compile(r"^#\s*(title|description|param\s+\??(\w+))\s*:\s*(.*)$")
+_FIELD = re.compile(r"^#\s*(title|description)\s*:\s*(.*)$")
+_PARAM = re.compile(r"^#\s*param\s+\??(\w+)\s*(?:\((\w+)\))?\s*:\s*(.*)$")
 
 
-def _parse(name: str, text: str) -> SavedQuery:
+def parse_query(name: str, text: str, origin: str = "query") -> SavedQuery:
+    """Read a query's header comment; the text itself is not changed."""
     fields: dict[str, str] = {}
-    params: dict[str, str] = {}
+    params: dict[str, Param] = {}
     for line in text.splitlines():
         if not line.startswith("#"):
             break
-        if match := _HEADER.match(line):
-            key, param, value = match.groups()
-            if param:
-                params[param] = value.strip()
-            else:
-                fields[key] = value.strip()
-    return SavedQuery(name, text, fields.get("title", ""), fields.get("description", ""), params)
+        if match := _FIELD.match(line):
+            fields[match.group(1)] = match.group(2).strip()
+        elif match := _PARAM.match(line):
+            param, kind, description = match.group(1), match.group(2) or "string", match.group(3)
+            if kind not in PARAM_KINDS:
+                raise QueryError(
+                    f"{origin}: parameter '{param}' has unknown kind '{kind}'; "
+                    f"use one of {', '.join(PARAM_KINDS)}"
+                )
+            params[param] = Param(param, kind, description.strip())
+    return SavedQuery(
+        name, text, fields.get("title", ""), fields.get("description", ""), params, origin
+    )
 
 
 def saved_queries(folder: Path = QUERY_DIR) -> list[SavedQuery]:
     """All saved queries in `folder`, by name."""
-    return [
-        _parse(path.stem, path.read_text(encoding="utf-8")) for path in sorted(folder.glob("*.rq"))
-    ]
+    return [load_query(path.stem, folder) for path in sorted(folder.glob("*.rq"))]
 
 
 def load_query(name: str, folder: Path = QUERY_DIR) -> SavedQuery:
-    """A saved query by name (`concepts-per-category`) or a path to any .rq file."""
+    """A saved query by name (`neighbourhood`) or a path to any .rq file."""
     path = Path(name)
-    if path.suffix == ".rq" and path.is_file():
-        return _parse(path.stem, path.read_text(encoding="utf-8"))
-    saved = folder / f"{name}.rq"
-    if saved.is_file():
-        return _parse(name, saved.read_text(encoding="utf-8"))
+    if not (path.suffix == ".rq" and path.is_file()):
+        path = folder / f"{name}.rq"
+    if path.is_file():
+        return parse_query(path.stem, path.read_text(encoding="utf-8"), str(path))
     names = [p.stem for p in sorted(folder.glob("*.rq"))]
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else "; `kg queries` lists them"
     raise QueryError(f"no saved query named '{name}'{hint}")
+
+
+_POSITION = re.compile(r"error at (\d+):(\d+): ")
+_UNDECLARED = re.compile(r"Prefix not found|prefix .* not (found|declared)", re.IGNORECASE)
+
+
+def check_syntax(text: str, origin: str = "query") -> None:
+    """Raise a QueryError naming line, column and what the parser expected there, if `text`
+    is not valid SPARQL 1.1."""
+    try:
+        ox.Store().query(text)
+    except SyntaxError as error:
+        message = " ".join(str(error).split())
+        match = _POSITION.search(message)
+        if not match:
+            raise QueryError(f"{origin}: {message}") from None
+        line, column = int(match.group(1)), int(match.group(2))
+        # pyoxigraph counts the newline into the column on every line after the first
+        column = max(1, column - 1) if line > 1 else column
+        expected = message[match.end() :]
+        if _UNDECLARED.search(expected):
+            expected = "undeclared prefix: add a PREFIX line for it"
+        elif len(expected) > 120:
+            expected = expected[:119] + "…"
+        raise QueryError(f"{origin}:{line}:{column}: {expected}") from None
+
+
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_COMMENT = re.compile(r"(^|\s)#[^\n]*")
+
+
+def _with_values(text: str, values: dict[str, ox.NamedNode | ox.Literal]) -> str:
+    """Put `VALUES ?name { term }` first in the top-level WHERE group: terms are serialised
+    by pyoxigraph, so a value can never change the query's structure."""
+    blanked = _COMMENT.sub(lambda m: " " * len(m.group(0)), text)
+    match = _WHERE.search(blanked)
+    if not match:
+        raise QueryError("a query with parameters needs an explicit WHERE { ... }")
+    block = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in values.items())
+    return f"{text[: match.end()]} {block} {text[match.end() :]}"
+
+
+def _term(store: Store, param: Param, value: str) -> ox.NamedNode | ox.Literal:
+    if param.kind == "concept":
+        return resolve_concept(store, value)
+    if param.kind == "iri":
+        try:
+            return ox.NamedNode(value.strip("<>"))
+        except ValueError as error:
+            raise QueryError(
+                f"parameter '{param.name}': '{value}' is not an IRI ({error})"
+            ) from None
+    if param.kind == "number":
+        try:
+            float(value)
+        except ValueError:
+            raise QueryError(f"parameter '{param.name}': '{value}' is not a number") from None
+        datatype = "integer" if value.lstrip("+-").isdigit() else "decimal"
+        return ox.Literal(
+            value, datatype=ox.NamedNode(f"http://www.w3.org/2001/XMLSchema#{datatype}")
+        )
+    return ox.Literal(value)
+
+
+def resolve_concept(store: Store, name: str) -> ox.NamedNode:
+    """The one concept a name points at: its label, a synonym, its CURIE or its IRI."""
+    finder = load_query("find-concept")
+    result = run_query(store, _with_values(finder.text, {"name": ox.Literal(name)}))
+    assert isinstance(result, ox.QuerySolutions)
+    found = {str(row["concept"].value): str(row["label"].value) for row in result}
+    if len(found) == 1:
+        return ox.NamedNode(next(iter(found)))
+    if found:
+        choices = ", ".join(f"{label} <{iri}>" for iri, label in sorted(found.items()))
+        raise QueryError(f"'{name}' names several concepts: {choices}; give the IRI")
+    names = {
+        str(row["name"]).lower(): str(row["name"])
+        for row in run_select(store, load_query("lexicon").text)
+    }
+    close = difflib.get_close_matches(name.lower(), names, n=3, cutoff=0.6)
+    hint = f"; close names: {', '.join(names[c] for c in close)}" if close else ""
+    raise QueryError(f"no concept is named '{name}'{hint}")
+
+
+def bind_params(store: Store, query: SavedQuery, values: dict[str, str]) -> str:
+    """The query's text with each parameter bound to its value (a concept name is resolved).
+
+    A declared parameter takes its kind from the header; an undeclared one binds a string, or
+    an IRI when the value is written `<...>`. Every declared parameter must be given.
+    """
+    missing = [p for p in query.params.values() if p.name not in values]
+    if missing:
+        needs = "; ".join(
+            f"--param {p.name}=VALUE ({p.description or PARAM_KINDS[p.kind]})" for p in missing
+        )
+        raise QueryError(f"query '{query.name}' needs {needs}")
+    terms: dict[str, ox.NamedNode | ox.Literal] = {}
+    for name, value in values.items():
+        if not re.fullmatch(r"\w+", name):
+            raise QueryError(f"'{name}' is not a SPARQL variable name")
+        kind = "iri" if value.startswith("<") and value.endswith(">") else "string"
+        param = query.params.get(name, Param(name, kind, ""))
+        terms[name] = _term(store, param, value)
+    return _with_values(query.text, terms) if terms else query.text
+
+
+def run_query(store: Store, text: str, origin: str = "query") -> QueryResult:
+    """Check the syntax of a SPARQL query, then run it on `store`."""
+    check_syntax(text, origin)
+    return store.query(text)
 
 
 def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Value:
@@ -79,12 +222,9 @@ def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) ->
     return str(term.value) if not isinstance(term, ox.Triple) else str(term)
 
 
-def run_select(store: ox.Store, text: str) -> list[dict[str, Value]]:
+def run_select(store: Store, text: str) -> list[dict[str, Value]]:
     """Run a SELECT query; rows map variable names to plain Python values."""
-    try:
-        solutions = store.query(text)
-    except SyntaxError as error:
-        raise QueryError(f"the query does not parse: {error}") from None
+    solutions = run_query(store, text)
     if not isinstance(solutions, ox.QuerySolutions):
         raise QueryError("expected a SELECT query")
     names = [variable.value for variable in solutions.variables]

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 from kg.query import load_query, run_select
+from kg.store import Store
 
 __all__ = ["Stats", "graph_stats"]
 
@@ -36,11 +35,11 @@ class Stats:
         return sum(self.mappings_per_system.values())
 
 
-def _rows(store: ox.Store, name: str) -> list[dict[str, str | int | float | None]]:
+def _rows(store: Store, name: str) -> list[dict[str, str | int | float | None]]:
     return run_select(store, load_query(name).text)
 
 
-def graph_stats(store: ox.Store) -> Stats:
+def graph_stats(store: Store) -> Stats:
     """Count the graph's contents with the saved statistics queries."""
     predicates = _rows(store, "claims-per-predicate")
     evidence: dict[str, dict[str, int]] = defaultdict(dict)

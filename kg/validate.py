@@ -19,8 +19,10 @@ from rdflib import RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
+from kg.errors import DataError
 from kg.files import SHAPES_FILE
-from kg.graph import TKG, DataError, parse_turtle, rdflib_graph, with_schema
+from kg.graph import TKG, rdflib_graph
+from kg.store import parse_turtle, with_schema
 
 __all__ = ["Problem", "validate"]
 

@@ -4,31 +4,31 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
-from kg.graph import load_store
+from kg.store import LocalStore, load_store
+from tests.virtuoso import Virtuoso, running_virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 @pytest.fixture(scope="session")
-def shipped_store() -> ox.Store:
+def shipped_store() -> LocalStore:
     """The shipped graph (data/triples.ttl) with the schema, in an in-memory Oxigraph store."""
-    return load_store()
+    return LocalStore(load_store())
 
 
 @pytest.fixture(scope="session")
-def tiny_store() -> ox.Store:
+def tiny_store() -> LocalStore:
     """The hand-checkable fixture graph: four concepts, three claims, two sources."""
-    return load_store([FIXTURES / "tiny.ttl"])
+    return LocalStore(load_store([FIXTURES / "tiny.ttl"]))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def kg() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the installed `kg` command, as a user would, and capture what it prints."""
     executable = shutil.which("kg")
@@ -42,3 +42,10 @@ def kg() -> Callable[..., subprocess.CompletedProcess[str]]:
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
+    """A real Virtuoso on 127.0.0.1, started for this test session and stopped after it."""
+    with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server

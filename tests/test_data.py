@@ -5,10 +5,10 @@ from __future__ import annotations
 import csv
 import re
 
-import pyoxigraph as ox
 import pytest
 
 from kg.query import run_select
+from kg.store import LocalStore
 from tests.conftest import ROOT
 
 PREFIXES = """
@@ -23,7 +23,7 @@ PREFIX bibo: <http://purl.org/ontology/bibo/>
 """
 
 
-def select(store: ox.Store, query: str) -> list[dict[str, str | int | float | None]]:
+def select(store: LocalStore, query: str) -> list[dict[str, str | int | float | None]]:
     return run_select(store, PREFIXES + query)
 
 
@@ -114,7 +114,7 @@ def test_seed_words_are_in_the_seed_article() -> None:
 
 
 @pytest.mark.parametrize("words", sorted(SEED_CONCEPTS))
-def test_seed_concept_is_named(shipped_store: ox.Store, words: str) -> None:
+def test_seed_concept_is_named(shipped_store: LocalStore, words: str) -> None:
     rows = select(
         shipped_store,
         f"""SELECT ?concept WHERE {{
@@ -129,7 +129,7 @@ def test_seed_concept_is_named(shipped_store: ox.Store, words: str) -> None:
 
 @pytest.mark.parametrize(("subject", "predicate", "object"), SEED_CLAIMS)
 def test_seed_relation_is_a_claim_citing_the_seed(
-    shipped_store: ox.Store, subject: str, predicate: str, object: str
+    shipped_store: LocalStore, subject: str, predicate: str, object: str
 ) -> None:
     rows = select(
         shipped_store,
@@ -142,7 +142,7 @@ def test_seed_relation_is_a_claim_citing_the_seed(
     assert len(rows) == 1
 
 
-def test_graph_is_broad(shipped_store: ox.Store) -> None:
+def test_graph_is_broad(shipped_store: LocalStore) -> None:
     [row] = select(
         shipped_store,
         """SELECT (COUNT(DISTINCT ?c) AS ?concepts) (COUNT(DISTINCT ?claim) AS ?claims) WHERE {
@@ -153,7 +153,7 @@ def test_graph_is_broad(shipped_store: ox.Store) -> None:
     assert int(row["claims"] or 0) > 150
 
 
-def test_every_claim_and_every_source_is_used(shipped_store: ox.Store) -> None:
+def test_every_claim_and_every_source_is_used(shipped_store: LocalStore) -> None:
     unsourced = select(
         shipped_store,
         "SELECT ?claim WHERE { ?claim a rdf:Statement FILTER NOT EXISTS { ?claim dcterms:source ?s } }",
@@ -166,7 +166,7 @@ def test_every_claim_and_every_source_is_used(shipped_store: ox.Store) -> None:
     assert (unsourced, unused) == ([], [])
 
 
-def test_no_two_sources_share_a_doi(shipped_store: ox.Store) -> None:
+def test_no_two_sources_share_a_doi(shipped_store: LocalStore) -> None:
     rows = select(
         shipped_store,
         "SELECT ?doi WHERE { ?a bibo:doi ?doi . ?b bibo:doi ?doi FILTER (?a != ?b) }",
@@ -186,7 +186,7 @@ def test_no_two_sources_share_a_doi(shipped_store: ox.Store) -> None:
         "ketamine--inhibits--gabaergic-interneuron",
     ],
 )
-def test_contested_mechanisms_are_marked_debated(shipped_store: ox.Store, claim: str) -> None:
+def test_contested_mechanisms_are_marked_debated(shipped_store: LocalStore, claim: str) -> None:
     rows = select(
         shipped_store,
         f"SELECT ?status WHERE {{ <https://w3id.org/treatment-kg/claim/{claim}> tkg:status ?status }}",
@@ -194,7 +194,7 @@ def test_contested_mechanisms_are_marked_debated(shipped_store: ox.Store, claim:
     assert rows == [{"status": "https://w3id.org/treatment-kg/vocab/debated"}]
 
 
-def test_racemic_ketamine_is_not_approved_for_depression(shipped_store: ox.Store) -> None:
+def test_racemic_ketamine_is_not_approved_for_depression(shipped_store: LocalStore) -> None:
     rows = select(
         shipped_store,
         """SELECT ?condition WHERE { concept:ketamine tkg:approvedFor|tkg:treats ?condition }""",
@@ -211,7 +211,7 @@ def _verified_identifiers() -> set[str]:
         }
 
 
-def test_every_mapping_is_a_verified_identifier(shipped_store: ox.Store) -> None:
+def test_every_mapping_is_a_verified_identifier(shipped_store: LocalStore) -> None:
     rows = select(
         shipped_store,
         """SELECT ?concept ?curie WHERE {
@@ -226,7 +226,7 @@ def test_every_mapping_is_a_verified_identifier(shipped_store: ox.Store) -> None
     assert [row for row in rows if row["curie"] not in _verified_identifiers()] == []
 
 
-def test_identifier_traps_are_avoided(shipped_store: ox.Store) -> None:
+def test_identifier_traps_are_avoided(shipped_store: LocalStore) -> None:
     rows = select(
         shipped_store,
         """SELECT ?concept ?match WHERE {
@@ -243,7 +243,7 @@ def test_identifier_traps_are_avoided(shipped_store: ox.Store) -> None:
     ]
 
 
-def test_every_mapping_is_well_formed_for_its_system(shipped_store: ox.Store) -> None:
+def test_every_mapping_is_well_formed_for_its_system(shipped_store: LocalStore) -> None:
     systems = {
         str(row["prefix"]): str(row["pattern"])
         for row in select(

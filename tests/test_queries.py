@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from kg.files import QUERY_DIR
-from kg.query import load_query, run_select, saved_queries
+from kg.query import bind_params, load_query, run_query, run_select, saved_queries
+from kg.store import LocalStore
 
 Rows = list[dict[str, str | int | float | None]]
 
@@ -64,7 +65,149 @@ EXPECTATIONS: dict[str, Callable[[Rows], None]] = {
         )
         or pytest.fail(f"unexpected rows: {rows}")
     ),
+    "mechanism-chain": lambda rows: (
+        (
+            {(r["fromLabel"], r["predicate"], r["toLabel"]) for r in rows}
+            >= {
+                ("ketamine", "blocks", "NMDA receptor"),
+                ("ketamine", "increases", "glutamate surge"),
+                ("glutamate surge", "activates", "AMPA receptor"),
+                ("ketamine", "increases", "BDNF"),
+                ("BDNF", "activates", "TrkB"),
+                ("AMPA receptor", "promotes", "synaptogenesis"),
+                ("synaptogenesis", "promotes", "neuroplasticity"),
+            }
+            and all(r["fromLabel"] != "naltrexone" for r in rows)
+        )
+        or pytest.fail(f"unexpected chain: {rows}")
+    ),
+    "treatments-for-condition": lambda rows: (
+        (
+            {(r["treatmentLabel"], r["use"], r["status"]) for r in rows}
+            == {
+                ("ketamine", "studied for", "debated"),
+                ("ketamine", "used off-label for", "established"),
+            }
+        )
+        or pytest.fail(f"unexpected treatments: {rows}")
+    ),
+    "neighbourhood": lambda rows: (
+        (
+            len(rows) == 7
+            and _first(rows, direction="out", otherLabel="TrkB")["predicate"] == "activates"
+        )
+        or pytest.fail(f"unexpected neighbourhood: {rows}")
+    ),
+    "drug-targets": lambda rows: (
+        (
+            _first(rows, drugLabel="ketamine", targetLabel="NMDA receptor")["action"] == "blocks"
+            and _first(rows, drugLabel="naltrexone")["targetLabel"] == "mu-opioid receptor"
+        )
+        or pytest.fail(f"unexpected targets: {rows}")
+    ),
+    "side-effects": lambda rows: (
+        (
+            len([r for r in rows if r["drugLabel"] == "esketamine"]) >= 10
+            and "Domino 2010"
+            in str(_first(rows, drugLabel="ketamine", effectLabel="tachycardia")["sources"])
+        )
+        or pytest.fail(f"unexpected side effects: {rows}")
+    ),
+    "debated-claims": lambda rows: (
+        (
+            len(rows) >= 10
+            and all(r["note"] or r["contestedBy"] for r in rows)
+            and "Abdallah et al. 2022"
+            in str(
+                _first(rows, predicate="studied for", objectLabel="post-traumatic stress disorder")[
+                    "contestedBy"
+                ]
+            )
+        )
+        or pytest.fail(f"unexpected debated claims: {rows}")
+    ),
+    "sources-for-concept": lambda rows: (
+        (
+            {r["citation"] for r in rows}
+            >= {
+                "Klarisana 2025, What Ketamine Does to Your Brain",
+                "Yang et al. 2019, Translational Psychiatry",
+            }
+        )
+        or pytest.fail(f"unexpected sources: {rows}")
+    ),
+    "curation-gaps": lambda rows: (
+        (
+            not [r for r in rows if r["gap"] == "claim without a source"]
+            and {
+                "label": "selective serotonin reuptake inhibitor",
+                "gap": "concept in no claim",
+            }.items()
+            <= _first(rows, gap="concept in no claim").items()
+            and any(
+                r["gap"] == "source without a DOI or PMID"
+                and r["label"] == "Erowid, ketamine timeline"
+                for r in rows
+            )
+        )
+        or pytest.fail(f"unexpected gaps: {rows}")
+    ),
+    "mappings": lambda rows: (
+        (
+            _first(rows, curie="DRUGBANK:DB11823")["label"] == "esketamine"
+            and _first(rows, curie="MONDO:0024317")["match"] == "closeMatch"
+        )
+        or pytest.fail(f"unexpected mappings: {rows}")
+    ),
+    "lexicon": lambda rows: (
+        (
+            _first(rows, name="Spravato")["label"] == "esketamine"
+            and _first(rows, name="KAP")["kind"] == "synonym"
+            and len(rows) > 300
+        )
+        or pytest.fail(f"unexpected lexicon: {len(rows)} rows")
+    ),
+    "find-concept": lambda rows: (
+        (
+            rows
+            == [
+                {
+                    "concept": "https://w3id.org/treatment-kg/concept/esketamine",
+                    "label": "esketamine",
+                    "category": "Drug",
+                }
+            ]
+        )
+        or pytest.fail(f"unexpected concept: {rows}")
+    ),
+    "regulatory-status": lambda rows: (
+        (
+            {(r["drugLabel"], r["relation"], r["targetLabel"]) for r in rows}
+            >= {
+                ("esketamine", "approved for", "treatment-resistant depression"),
+                ("ketamine", "approved for", "general anaesthesia"),
+                ("ketamine", "has regulatory status", "Schedule III controlled substance"),
+            }
+            and not [
+                r
+                for r in rows
+                if r["drugLabel"] == "ketamine"
+                and r["targetLabel"] == "treatment-resistant depression"
+            ]
+        )
+        or pytest.fail(f"unexpected regulatory rows: {rows}")
+    ),
 }
+EXPECTATIONS["subgraph"] = lambda rows: (
+    (
+        "<https://w3id.org/treatment-kg/concept/bdnf> <https://w3id.org/treatment-kg/vocab/activates> <https://w3id.org/treatment-kg/concept/trkb>"
+        in {r["triple"] for r in rows}
+        and any("source/yang-2019" in str(r["triple"]) for r in rows)
+        and not any("concept/naltrexone" in str(r["triple"]) for r in rows)
+    )
+    or pytest.fail(f"unexpected subgraph: {len(rows)} triples")
+)
+PARAMS = {"concept": "BDNF", "drug": "ketamine", "condition": "PTSD", "name": "Spravato"}
 
 
 def test_every_query_is_checked() -> None:
@@ -72,9 +215,14 @@ def test_every_query_is_checked() -> None:
 
 
 @pytest.mark.parametrize("path", sorted(QUERY_DIR.glob("*.rq")), ids=lambda p: p.stem)
-def test_saved_query_returns_its_rows(shipped_store: ox.Store, path) -> None:
+def test_saved_query_returns_its_rows(shipped_store: LocalStore, path: Path) -> None:
     query = load_query(path.stem)
     assert query.title and query.description, "the header needs # title: and # description:"
-    rows = run_select(shipped_store, query.text)
+    text = bind_params(shipped_store, query, {name: PARAMS[name] for name in query.params})
+    result = run_query(shipped_store, text)
+    if isinstance(result, list):  # a CONSTRUCT: its triples as N-Triples lines
+        EXPECTATIONS[path.stem]([{"triple": str(triple)} for triple in result])
+        return
+    rows = run_select(shipped_store, text)
     assert rows
     EXPECTATIONS[path.stem](rows)

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import json
 
-import pyoxigraph as ox
-
 from kg.stats import graph_stats
+from kg.store import LocalStore
 
 
-def test_tiny_counts(tiny_store: ox.Store) -> None:
+def test_tiny_counts(tiny_store: LocalStore) -> None:
     stats = graph_stats(tiny_store)
     assert stats.concepts_per_category == {
         "Condition": 1,

@@ -1,0 +1,272 @@
+"""Where queries run: the embedded graph, an on-disk Oxigraph store, or a SPARQL endpoint.
+
+All three answer with pyoxigraph's own result objects, so every output format works the same
+whichever store answered.
+"""
+
+from __future__ import annotations
+
+import shutil
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+
+from kg.errors import DataError, QueryError
+from kg.files import GRAPH_FILE, SCHEMA_FILE
+
+__all__ = [
+    "DEFAULT_GRAPH_IRI",
+    "OXIGRAPH_PREFIX",
+    "EndpointStore",
+    "LocalStore",
+    "QueryResult",
+    "Store",
+    "StoreError",
+    "fill_store",
+    "load_store",
+    "open_store",
+    "parse_turtle",
+    "push_graph",
+    "with_schema",
+]
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]
+DEFAULT_GRAPH_IRI = "https://w3id.org/treatment-kg/graph"
+OXIGRAPH_PREFIX = "oxigraph:"
+
+
+class StoreError(QueryError):
+    """A store cannot be opened or reached, or it refused a request."""
+
+
+class Store(Protocol):
+    """Anything that answers SPARQL 1.1 queries with pyoxigraph result objects."""
+
+    def query(self, text: str) -> QueryResult: ...
+
+
+def parse_turtle(path: Path) -> list[ox.Quad]:
+    """Parse one Turtle file; a syntax error becomes a DataError naming line and column.
+
+    pyoxigraph parses rather than rdflib because its errors point at the offending line and
+    column, where rdflib's point at the next statement and name the file `<>`.
+    """
+    try:
+        with path.open("rb") as stream:
+            return list(_quads(path, stream))
+    except FileNotFoundError:
+        raise DataError(path, "no such file") from None
+    except IsADirectoryError:
+        raise DataError(path, "is a folder, not a Turtle file") from None
+
+
+class _Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def _quads(path: Path, stream: _Readable) -> Iterator[ox.Quad]:
+    try:
+        base = path.resolve().as_uri()
+        yield from ox.parse(input=stream, format=ox.RdfFormat.TURTLE, base_iri=base)  # type: ignore[arg-type]
+    except SyntaxError as error:
+        message = str(error.msg).split(": ", 1)[-1]
+        raise DataError(path, message, error.lineno, error.offset) from None
+    except UnicodeDecodeError as error:
+        raise DataError(path, f"is not UTF-8 text ({error.reason} at byte {error.start})") from None
+
+
+def with_schema(paths: Sequence[Path] | None, schema: bool = True) -> list[Path]:
+    """The files to load: the given ones (default data/triples.ttl), the schema first if asked."""
+    files = list(paths) if paths else [GRAPH_FILE]
+    if schema:
+        files = [SCHEMA_FILE, *[f for f in files if f.resolve() != SCHEMA_FILE.resolve()]]
+    return files
+
+
+def load_store(paths: Sequence[Path] | None = None, *, schema: bool = True) -> ox.Store:
+    """Load the graph (default data/triples.ttl) and the schema into an in-memory Oxigraph store."""
+    store = ox.Store()
+    for path in with_schema(paths, schema):
+        store.bulk_extend(parse_turtle(path))
+    return store
+
+
+@dataclass
+class LocalStore:
+    """An Oxigraph store in this process: in memory, or on disk opened read-only."""
+
+    store: ox.Store
+
+    def query(self, text: str) -> QueryResult:
+        result = self.store.query(text)
+        return list(result) if isinstance(result, ox.QueryTriples) else result
+
+
+@dataclass
+class EndpointStore:
+    """A SPARQL 1.1 endpoint reached over HTTP (SPARQL 1.1 Protocol, POST form-encoded)."""
+
+    url: str
+    graph: str | None = None
+    user: str | None = None
+    password: str | None = None
+    timeout: float = 60.0
+
+    def query(self, text: str) -> QueryResult:
+        form = _query_form(text)
+        accept = "application/n-triples" if form == "graph" else "application/sparql-results+json"
+        fields = {"query": text, **({"default-graph-uri": self.graph} if self.graph else {})}
+        body = self._post(fields, accept)
+        if form == "graph":
+            return [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+
+    def update(self, text: str) -> None:
+        self._post({"update": text}, "*/*")
+
+    def _post(self, fields: dict[str, str], accept: str) -> bytes:
+        headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
+        data = urllib.parse.urlencode(fields).encode()
+        request = urllib.request.Request(self.url, data=data, headers=headers, method="POST")
+        try:
+            with _opener(self).open(request, timeout=self.timeout) as response:
+                payload: bytes = response.read()
+                if response.headers.get("X-SPARQL-MaxRows"):
+                    raise StoreError(
+                        f"{self.url} cut the result at {response.headers['X-SPARQL-MaxRows']} rows "
+                        "(its ResultSetMaxRows setting); raise that limit to get every row"
+                    )
+                return payload
+        except urllib.error.HTTPError as error:
+            detail = error.read().decode("utf-8", "replace").strip().splitlines()[:3]
+            raise StoreError(f"{self.url} answered {error.code}: {' '.join(detail)}") from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
+            reason = getattr(error, "reason", error)
+            raise StoreError(f"cannot reach the SPARQL endpoint {self.url}: {reason}") from None
+
+
+def _opener(endpoint: EndpointStore) -> urllib.request.OpenerDirector:
+    """Answers a 401 with Basic or Digest credentials, whichever the endpoint asks for
+    (Virtuoso's authenticated endpoint asks for Digest)."""
+    if endpoint.user is None:
+        return urllib.request.build_opener()
+    passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+    passwords.add_password(None, endpoint.url, endpoint.user, endpoint.password or "")
+    return urllib.request.build_opener(
+        urllib.request.HTTPBasicAuthHandler(passwords),
+        urllib.request.HTTPDigestAuthHandler(passwords),
+    )
+
+
+def _query_form(text: str) -> str:
+    """'graph' for CONSTRUCT/DESCRIBE, 'solutions' for SELECT/ASK; also checks the syntax."""
+    result = ox.Store().query(text)
+    return "graph" if isinstance(result, ox.QueryTriples) else "solutions"
+
+
+def open_store(
+    store: str | None = None,
+    endpoint: str | None = None,
+    graph: str | None = None,
+    graph_files: Sequence[Path] | None = None,
+) -> Store:
+    """Open the store a user named: `oxigraph:PATH`, an endpoint URL, or by default the
+    embedded graph from `graph_files` (data/triples.ttl) with the schema."""
+    if endpoint:
+        return EndpointStore(endpoint, graph)
+    if store and store != "memory":
+        if not store.startswith(OXIGRAPH_PREFIX):
+            raise StoreError(f"unknown store '{store}': use memory or oxigraph:PATH")
+        path = Path(store.removeprefix(OXIGRAPH_PREFIX))
+        if not path.is_dir():
+            raise StoreError(f"no Oxigraph store at {path}: fill it with `kg load --store {store}`")
+        try:
+            return LocalStore(ox.Store.read_only(str(path)))
+        except OSError as error:
+            raise StoreError(f"cannot open the Oxigraph store at {path}: {error}") from None
+    return LocalStore(load_store(graph_files))
+
+
+class _Counting:
+    """A binary file that reports how many bytes have been read, to drive a progress bar."""
+
+    def __init__(self, stream: _Readable, advance: Callable[[int], None]):
+        self.stream, self.advance = stream, advance
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self.stream.read(size)
+        self.advance(len(chunk))
+        return chunk
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.stream, name)
+
+
+def _batches(quads: Iterable[ox.Quad], size: int = 100_000) -> Iterator[list[ox.Quad]]:
+    batch: list[ox.Quad] = []
+    for quad in quads:
+        batch.append(quad)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def fill_store(path: Path, files: Sequence[Path], advance: Callable[[int], None]) -> int:
+    """Fill a new on-disk Oxigraph store at `path` with `files` (Turtle); returns the triple count.
+
+    The store is built beside `path` and moved into place only when every file has loaded, so a
+    syntax error or an interruption leaves an existing store as it was. `advance` is told how
+    many bytes were read, for a progress bar.
+    """
+    building = path.with_name(f".{path.name}.loading")
+    shutil.rmtree(building, ignore_errors=True)
+    try:
+        store = ox.Store(str(building))
+        count = 0
+        for file in files:
+            try:
+                stream = file.open("rb")
+            except OSError as error:
+                raise DataError(file, error.strerror or "cannot be read") from None
+            with stream:
+                for batch in _batches(_quads(file, _Counting(stream, advance))):
+                    store.bulk_extend(batch)
+                    count += len(batch)
+        store.flush()
+        store.optimize()
+        del store
+        if path.exists():
+            shutil.rmtree(path)
+        building.rename(path)
+        return count
+    finally:
+        shutil.rmtree(building, ignore_errors=True)
+
+
+def push_graph(
+    endpoint: EndpointStore,
+    quads: Sequence[ox.Quad],
+    graph: str,
+    advance: Callable[[int], None],
+    batch_size: int = 1_000,
+) -> None:
+    """Replace the named graph `graph` at a SPARQL endpoint with `quads`, by SPARQL Update.
+
+    The triples go in INSERT DATA batches to a staging graph that then replaces `graph`, so a
+    failed upload leaves the published graph as it was; `advance` is told how many triples went.
+    """
+    target, staging = ox.NamedNode(graph), ox.NamedNode(f"{graph}/.loading")
+    endpoint.update(f"DROP SILENT GRAPH {staging}")
+    for batch in _batches(quads, batch_size):
+        triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in batch)
+        endpoint.update(f"INSERT DATA {{ GRAPH {staging} {{\n{triples}\n}} }}")
+        advance(len(batch))
+    endpoint.update(f"MOVE SILENT GRAPH {staging} TO GRAPH {target}")

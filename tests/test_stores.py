@@ -1,0 +1,162 @@
+"""The same saved queries give the same answers in memory, in an on-disk Oxigraph store and in
+a real Virtuoso server that `kg push` filled."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.query import bind_params, run_query, saved_queries
+from kg.store import EndpointStore, LocalStore, QueryResult, Store, open_store
+from tests.conftest import FIXTURES
+from tests.virtuoso import Virtuoso
+
+GRAPH = "https://w3id.org/treatment-kg/graph"
+PARAMS = {"concept": "BDNF", "drug": "ketamine", "condition": "PTSD", "name": "Spravato"}
+NUMERIC = {"integer", "int", "long", "decimal", "double", "float"}
+
+
+def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> object:
+    """A comparable value: numbers as numbers, and GROUP_CONCAT lists as sorted tuples, since
+    SPARQL leaves their order open; an empty GROUP_CONCAT is "" in Virtuoso, unbound in Oxigraph."""
+    if term is None:
+        return ()
+    if isinstance(term, ox.Literal):
+        if term.datatype.value.rsplit("#", 1)[-1] in NUMERIC:
+            return float(term.value)
+        return tuple(sorted(term.value.split("; "))) if term.value else ()
+    return str(term)
+
+
+def normalised(result: QueryResult) -> object:
+    if isinstance(result, list):
+        return sorted(str(triple) for triple in result)
+    if isinstance(result, ox.QueryBoolean):
+        return bool(result)
+    names = [v.value for v in result.variables]
+    return sorted((tuple(_cell(row[name]) for name in names) for row in result), key=repr)
+
+
+def answers(store: Store) -> dict[str, object]:
+    results = {}
+    for query in saved_queries():
+        values = {name: PARAMS[name] for name in query.params}
+        results[query.name] = normalised(run_query(store, bind_params(store, query, values)))
+    return results
+
+
+@pytest.fixture(scope="module")
+def oxigraph_store(kg, tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("stores") / "oxigraph"
+    result = kg("load", "--store", f"oxigraph:{path}")
+    assert result.returncode == 0, result.stderr
+    return f"oxigraph:{path}"
+
+
+@pytest.fixture(scope="module")
+def virtuoso_graph(kg, virtuoso: Virtuoso) -> EndpointStore:
+    result = kg(
+        "push",
+        "--endpoint",
+        virtuoso.update_url,
+        "--user",
+        virtuoso.user,
+        "--password",
+        virtuoso.password,
+        "--graph",
+        GRAPH,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{virtuoso.update_url}: ")
+    assert result.stdout.rstrip().endswith(f"triples in <{GRAPH}>")
+    return EndpointStore(virtuoso.query_url, GRAPH)
+
+
+def test_parameters_cover_every_saved_query() -> None:
+    assert {name for q in saved_queries() for name in q.params} <= set(PARAMS)
+
+
+def test_oxigraph_store_answers_like_memory(shipped_store: LocalStore, oxigraph_store: str) -> None:
+    on_disk = open_store(oxigraph_store)
+    assert answers(on_disk) == answers(shipped_store)
+
+
+def test_virtuoso_answers_like_memory(
+    shipped_store: LocalStore, virtuoso_graph: EndpointStore
+) -> None:
+    expected, got = answers(shipped_store), answers(virtuoso_graph)
+    assert [name for name in expected if expected[name] != got[name]] == []
+
+
+def test_query_command_on_each_store(
+    kg, oxigraph_store: str, virtuoso_graph: EndpointStore
+) -> None:
+    outputs = [
+        kg("query", "drug-targets", "--format", "csv", *where).stdout.splitlines()
+        for where in (
+            [],
+            ["--store", oxigraph_store],
+            ["--endpoint", virtuoso_graph.url, "--graph", GRAPH],
+        )
+    ]
+    assert outputs[0][0] == "drugLabel,action,targetLabel,targetCategory,status,drug,target"
+    assert len(outputs[0]) > 5
+    assert sorted(outputs[0]) == sorted(outputs[1]) == sorted(outputs[2])
+
+
+def test_load_reports_triples_and_progress(kg, tmp_path: Path) -> None:
+    result = kg("load", "tests/fixtures/tiny.ttl", "--store", f"oxigraph:{tmp_path / 'tiny'}")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"{tmp_path / 'tiny'}: ")
+    assert "triples from data/schema.ttl, tests/fixtures/tiny.ttl" in result.stdout
+    assert "Loading 2 file(s)" in result.stderr
+    count = kg(
+        "query",
+        "-e",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?c a <https://w3id.org/treatment-kg/vocab/Drug> }",
+        "--store",
+        f"oxigraph:{tmp_path / 'tiny'}",
+        "--format",
+        "csv",
+    )
+    assert count.stdout.splitlines() == ["n", "1"]
+
+
+def test_failed_load_keeps_the_existing_store(kg, tmp_path: Path) -> None:
+    store = f"oxigraph:{tmp_path / 'kept'}"
+    assert kg("load", str(FIXTURES / "tiny.ttl"), "--store", store).returncode == 0
+    broken = kg("load", str(FIXTURES / "broken-missing-dot.ttl"), "--store", store)
+    assert broken.returncode == 1
+    assert (
+        "broken-missing-dot.ttl:29:1: A dot is expected at the end of statements" in broken.stderr
+    )
+    still = kg("query", "concepts-per-category", "--store", store, "--format", "csv")
+    assert still.returncode == 0
+    assert "Drug,1" in still.stdout.splitlines()
+
+
+def test_missing_store_is_explained(kg, tmp_path: Path) -> None:
+    result = kg("query", "sources", "--store", f"oxigraph:{tmp_path / 'nothing'}")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"Error: no Oxigraph store at {tmp_path / 'nothing'}: "
+        f"fill it with `kg load --store oxigraph:{tmp_path / 'nothing'}`\n"
+    )
+
+
+def test_unreachable_endpoint_is_explained(kg) -> None:
+    result = kg("query", "sources", "--endpoint", "http://127.0.0.1:9/sparql")
+    assert result.returncode == 1
+    assert result.stderr.startswith(
+        "Error: cannot reach the SPARQL endpoint http://127.0.0.1:9/sparql"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_push_needs_update_rights(kg, virtuoso: Virtuoso) -> None:
+    result = kg("push", "--endpoint", virtuoso.query_url, "--graph", GRAPH + "/denied")
+    assert result.returncode == 1
+    assert f"Error: {virtuoso.query_url} answered 500: " in result.stderr
+    assert "No permission" in result.stderr
