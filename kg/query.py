@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import difflib
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import pyoxigraph as ox
 
@@ -35,8 +34,8 @@ PARAM_KINDS = {
 }
 
 
-@dataclass(frozen=True)
-class Param:
+# NamedTuples rather than dataclasses: importing dataclasses costs `kg query` 5 ms at start.
+class Param(NamedTuple):
     """A query parameter declared as `# param NAME (KIND): what it means`."""
 
     name: str
@@ -44,16 +43,15 @@ class Param:
     description: str
 
 
-@dataclass(frozen=True)
-class SavedQuery:
+class SavedQuery(NamedTuple):
     """A .rq file and its header lines: `# title:`, `# description:`, `# param ...:`."""
 
     name: str
     text: str
-    title: str = ""
-    description: str = ""
-    params: dict[str, Param] = field(default_factory=dict)
-    origin: str = "query"
+    title: str
+    description: str
+    params: dict[str, Param]
+    origin: str
 
 
 _FIELD = re.compile(r"^#\s*(title|description)\s*:\s*(.*)$")
@@ -94,6 +92,8 @@ def load_query(name: str, folder: Path = QUERY_DIR) -> SavedQuery:
         path = folder / f"{name}.rq"
     if path.is_file():
         return parse_query(path.stem, path.read_text(encoding="utf-8"), str(path))
+    import difflib
+
     names = [p.stem for p in sorted(folder.glob("*.rq"))]
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else "; `kg queries` lists them"
@@ -173,6 +173,8 @@ def resolve_concept(store: Store, name: str) -> ox.NamedNode:
     if found:
         choices = ", ".join(f"{label} <{iri}>" for iri, label in sorted(found.items()))
         raise QueryError(f"'{name}' names several concepts: {choices}; give the IRI")
+    import difflib
+
     names = {
         str(row["name"]).lower(): str(row["name"])
         for row in run_select(store, load_query("lexicon").text)

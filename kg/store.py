@@ -6,19 +6,18 @@ whichever store answered.
 
 from __future__ import annotations
 
-import shutil
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, BinaryIO, Protocol
 
 import pyoxigraph as ox
 
 from kg.errors import DataError, QueryError
 from kg.files import GRAPH_FILE, SCHEMA_FILE
+
+if TYPE_CHECKING:
+    from urllib.request import OpenerDirector
 
 __all__ = [
     "DEFAULT_GRAPH_IRI",
@@ -57,23 +56,25 @@ def parse_turtle(path: Path) -> list[ox.Quad]:
     pyoxigraph parses rather than rdflib because its errors point at the offending line and
     column, where rdflib's point at the next statement and name the file `<>`.
     """
+    with _reporting(path), path.open("rb") as stream:
+        return list(ox.parse(input=stream, format=ox.RdfFormat.TURTLE, base_iri=_base(path)))
+
+
+def _base(path: Path) -> str:
+    return path.resolve().as_uri()
+
+
+@contextmanager
+def _reporting(path: Path) -> Iterator[None]:
+    """Turn what goes wrong while reading a Turtle file into a DataError that says where."""
     try:
-        with path.open("rb") as stream:
-            return list(_quads(path, stream))
+        yield
     except FileNotFoundError:
         raise DataError(path, "no such file") from None
     except IsADirectoryError:
         raise DataError(path, "is a folder, not a Turtle file") from None
-
-
-class _Readable(Protocol):
-    def read(self, size: int = -1, /) -> bytes: ...
-
-
-def _quads(path: Path, stream: _Readable) -> Iterator[ox.Quad]:
-    try:
-        base = path.resolve().as_uri()
-        yield from ox.parse(input=stream, format=ox.RdfFormat.TURTLE, base_iri=base)  # type: ignore[arg-type]
+    except PermissionError:
+        raise DataError(path, "cannot be read (permission denied)") from None
     except SyntaxError as error:
         message = str(error.msg).split(": ", 1)[-1]
         raise DataError(path, message, error.lineno, error.offset) from None
@@ -93,30 +94,35 @@ def load_store(paths: Sequence[Path] | None = None, *, schema: bool = True) -> o
     """Load the graph (default data/triples.ttl) and the schema into an in-memory Oxigraph store."""
     store = ox.Store()
     for path in with_schema(paths, schema):
-        store.bulk_extend(parse_turtle(path))
+        with _reporting(path):
+            store.load(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=_base(path))
     return store
 
 
-@dataclass
 class LocalStore:
     """An Oxigraph store in this process: in memory, or on disk opened read-only."""
 
-    store: ox.Store
+    def __init__(self, store: ox.Store):
+        self.store = store
 
     def query(self, text: str) -> QueryResult:
         result = self.store.query(text)
         return list(result) if isinstance(result, ox.QueryTriples) else result
 
 
-@dataclass
 class EndpointStore:
     """A SPARQL 1.1 endpoint reached over HTTP (SPARQL 1.1 Protocol, POST form-encoded)."""
 
-    url: str
-    graph: str | None = None
-    user: str | None = None
-    password: str | None = None
-    timeout: float = 60.0
+    def __init__(
+        self,
+        url: str,
+        graph: str | None = None,
+        user: str | None = None,
+        password: str | None = None,
+        timeout: float = 60.0,
+    ):
+        self.url, self.graph, self.timeout = url, graph, timeout
+        self.user, self.password = user, password
 
     def query(self, text: str) -> QueryResult:
         form = _query_form(text)
@@ -131,6 +137,10 @@ class EndpointStore:
         self._post({"update": text}, "*/*")
 
     def _post(self, fields: dict[str, str], accept: str) -> bytes:
+        import urllib.error  # here, so that local queries do not pay for the HTTP client
+        import urllib.parse
+        import urllib.request
+
         headers = {"Accept": accept, "Content-Type": "application/x-www-form-urlencoded"}
         data = urllib.parse.urlencode(fields).encode()
         request = urllib.request.Request(self.url, data=data, headers=headers, method="POST")
@@ -151,9 +161,11 @@ class EndpointStore:
             raise StoreError(f"cannot reach the SPARQL endpoint {self.url}: {reason}") from None
 
 
-def _opener(endpoint: EndpointStore) -> urllib.request.OpenerDirector:
+def _opener(endpoint: EndpointStore) -> OpenerDirector:
     """Answers a 401 with Basic or Digest credentials, whichever the endpoint asks for
     (Virtuoso's authenticated endpoint asks for Digest)."""
+    import urllib.request
+
     if endpoint.user is None:
         return urllib.request.build_opener()
     passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
@@ -196,7 +208,7 @@ def open_store(
 class _Counting:
     """A binary file that reports how many bytes have been read, to drive a progress bar."""
 
-    def __init__(self, stream: _Readable, advance: Callable[[int], None]):
+    def __init__(self, stream: BinaryIO, advance: Callable[[int], None]):
         self.stream, self.advance = stream, advance
 
     def read(self, size: int = -1) -> bytes:
@@ -226,22 +238,22 @@ def fill_store(path: Path, files: Sequence[Path], advance: Callable[[int], None]
     syntax error or an interruption leaves an existing store as it was. `advance` is told how
     many bytes were read, for a progress bar.
     """
+    import shutil
+
     building = path.with_name(f".{path.name}.loading")
     shutil.rmtree(building, ignore_errors=True)
     try:
         store = ox.Store(str(building))
-        count = 0
         for file in files:
-            try:
-                stream = file.open("rb")
-            except OSError as error:
-                raise DataError(file, error.strerror or "cannot be read") from None
-            with stream:
-                for batch in _batches(_quads(file, _Counting(stream, advance))):
-                    store.bulk_extend(batch)
-                    count += len(batch)
+            with _reporting(file), file.open("rb") as stream:
+                store.bulk_load(
+                    input=_Counting(stream, advance),  # type: ignore[arg-type]
+                    format=ox.RdfFormat.TURTLE,
+                    base_iri=_base(file),
+                )
         store.flush()
         store.optimize()
+        count = len(store)
         del store
         if path.exists():
             shutil.rmtree(path)
