@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
 from kg.errors import DataError, QueryError
-from kg.files import GRAPH_FILE
+from kg.files import GRAPH_FILE, SITE_DIR
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -82,7 +80,7 @@ def _open(
     return open_store(store, endpoint, graph_iri, list(graph_files) or None)
 
 
-@main.command()
+@main.command(short_help="Check the graph against schema and shapes.")
 @GRAPH_FILES
 def validate(graph_files: Sequence[Path]) -> None:
     """Check Turtle files against the schema and SHACL shapes (default: data/triples.ttl).
@@ -128,13 +126,16 @@ def _stats_text(stats: Stats) -> str:
 
 
 def _stats_json(stats: Stats) -> str:
+    import json
+    from dataclasses import asdict
+
     return json.dumps(asdict(stats), indent=2, ensure_ascii=False)
 
 
 STATS_FORMATS: dict[str, Callable[[Stats], str]] = {"text": _stats_text, "json": _stats_json}
 
 
-@main.command()
+@main.command(short_help="Count concepts, claims, sources, mappings.")
 @GRAPH_FILES
 @STORE_OPTION
 @ENDPOINT_OPTION
@@ -161,7 +162,7 @@ def stats(
     click.echo(STATS_FORMATS[output_format](counts))
 
 
-@main.command()
+@main.command(short_help="List the saved SPARQL queries.")
 def queries() -> None:
     """List the saved queries in queries/ with their descriptions and parameters."""
     from kg.query import saved_queries
@@ -188,7 +189,7 @@ def _format_names() -> list[str]:
     return [*SOLUTION_FORMATS, *GRAPH_FORMATS]
 
 
-@main.command()
+@main.command(short_help="Run a SPARQL query on the graph.")
 @click.argument("name", required=False, metavar="[NAME|FILE.rq]")
 @click.option("-e", "--expression", metavar="SPARQL", help="Run this query text instead.")
 @click.option(
@@ -255,7 +256,7 @@ def query(
     click.echo(format_result(run_query(target, text, saved.origin), output_format).rstrip("\n"))
 
 
-@main.command()
+@main.command(short_help="Build an on-disk Oxigraph store.")
 @GRAPH_FILES
 @click.option(
     "--store",
@@ -276,7 +277,7 @@ def load(graph_files: Sequence[Path], store: str) -> None:
     click.echo(f"{_shown(path)}: {count} triples from {', '.join(_shown(f) for f in files)}")
 
 
-@main.command()
+@main.command(short_help="Upload the graph to a SPARQL endpoint.")
 @GRAPH_FILES
 @click.option(
     "--endpoint",
@@ -307,3 +308,43 @@ def push(
     with _progress(len(quads), f"Uploading to <{graph}>") as bar:
         push_graph(EndpointStore(endpoint, graph, user, password), quads, graph, bar.update)
     click.echo(f"{endpoint}: {len(quads)} triples in <{graph}>")
+
+
+@main.command(short_help="Build the interactive explorer page.")
+@GRAPH_FILES
+@STORE_OPTION
+@ENDPOINT_OPTION
+@GRAPH_IRI_OPTION
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=SITE_DIR,
+    show_default=True,
+    help="Folder to write index.html into.",
+)
+@click.option(
+    "--focus",
+    metavar="CONCEPT",
+    help="Only this concept's neighbourhood (label, synonym, CURIE or IRI).",
+)
+@click.option(
+    "--depth",
+    type=click.IntRange(0, 20),
+    default=2,
+    show_default=True,
+    help="How many steps around --focus to include.",
+)
+def site(
+    graph_files: Sequence[Path],
+    store: str,
+    endpoint: str | None,
+    graph_iri: str | None,
+    out: Path,
+    focus: str | None,
+    depth: int,
+) -> None:
+    """Build the explorer page: an offline HTML file with search, filters, details and routes."""
+    from kg.site import build_site
+
+    report = build_site(_open(store, endpoint, graph_iri, graph_files), out, focus, depth)
+    click.echo(f"{_shown(report.path)}: {report.concepts} concepts, {report.claims} claims")

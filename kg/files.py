@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-__all__ = ["DATA_DIR", "GRAPH_FILE", "QUERY_DIR", "SCHEMA_FILE", "SHAPES_FILE"]
+__all__ = ["DATA_DIR", "GRAPH_FILE", "QUERY_DIR", "SCHEMA_FILE", "SHAPES_FILE", "SITE_DIR"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -20,3 +20,4 @@ QUERY_DIR = _shipped("queries")
 GRAPH_FILE = DATA_DIR / "triples.ttl"
 SCHEMA_FILE = DATA_DIR / "schema.ttl"
 SHAPES_FILE = DATA_DIR / "shapes.ttl"
+SITE_DIR = _PACKAGE.parent / "site"

@@ -93,7 +93,7 @@ EXPECTATIONS: dict[str, Callable[[Rows], None]] = {
     ),
     "neighbourhood": lambda rows: (
         (
-            len(rows) == 7
+            len(rows) == 9
             and _first(rows, direction="out", otherLabel="TrkB")["predicate"] == "activates"
         )
         or pytest.fail(f"unexpected neighbourhood: {rows}")
@@ -194,6 +194,46 @@ EXPECTATIONS: dict[str, Callable[[Rows], None]] = {
         or pytest.fail(f"unexpected regulatory rows: {rows}")
     ),
 }
+EXPECTATIONS["concepts"] = lambda rows: (
+    (
+        len(rows) > 80
+        and _first(rows, label="BDNF")["category"] == "Gene or protein"
+        and all(r["definition"] for r in rows)
+    )
+    or pytest.fail(f"unexpected concepts: {len(rows)} rows")
+)
+EXPECTATIONS["claims"] = lambda rows: (
+    (
+        len(rows) > 150
+        and _first(
+            rows, claim="https://w3id.org/treatment-kg/claim/ketamine--blocks--nmda-receptor"
+        )["predicateLabel"]
+        == "blocks"
+        and {r["status"] for r in rows} == {"established", "debated"}
+    )
+    or pytest.fail(f"unexpected claims: {len(rows)} rows")
+)
+EXPECTATIONS["claim-sources"] = lambda rows: (
+    (
+        {
+            r["citation"]
+            for r in rows
+            if r["claim"] == "https://w3id.org/treatment-kg/claim/ketamine--studiedFor--ptsd"
+        }
+        == {
+            "Feder et al. 2014, JAMA Psychiatry",
+            "Feder et al., American Journal of Psychiatry (repeated ketamine for PTSD)",
+            "Abdallah et al. 2022, Neuropsychopharmacology",
+        }
+        and _first(
+            rows,
+            claim="https://w3id.org/treatment-kg/claim/ketamine--studiedFor--ptsd",
+            role="contests",
+        )["doi"]
+        == "10.1038/s41386-022-01266-9"
+    )
+    or pytest.fail(f"unexpected claim sources: {len(rows)} rows")
+)
 EXPECTATIONS["subgraph"] = lambda rows: (
     (
         "<https://w3id.org/treatment-kg/concept/bdnf> <https://w3id.org/treatment-kg/vocab/activates> <https://w3id.org/treatment-kg/concept/trkb>"

@@ -45,7 +45,7 @@ BROKEN = {
     ),
     "broken-wrong-domain.ttl": (
         "58: claim 'NMDA receptor treats post-traumatic stress disorder' "
-        f"<{CLAIM}ketamine--usedOffLabelFor--ptsd> uses 'treats' from a Receptor, "
+        f"<{CLAIM}nmda-receptor--treats--ptsd> uses 'treats' from a Receptor, "
         "but 'treats' expects one of: Therapy, Drug"
     ),
     "broken-bad-id.ttl": (
