@@ -1,0 +1,134 @@
+"""Build time and time until the explorer is interactive in headless chromium, for the shipped
+graph and synthetic graphs of 500, 2,000 and 5,000 nodes, side by side with a plain pyvis page
+of the same graph (physics on, as pyvis makes it) and a bare vis-network page with the same
+precomputed positions.
+
+"Interactive" is the first frame the network has drawn with every node placed; the pyvis page
+is counted when its physics has stabilised (stopped after LIMIT seconds). Target: at 5,000
+nodes the explorer is interactive within 1.2x the time of the bare vis-network page.
+Run: python -m benchmarks.site [NODES ...]
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import Browser, sync_playwright
+
+from benchmarks.synthetic import (
+    CLAIMS_PER_CONCEPT,
+    TRIPLES_PER_CLAIM,
+    TRIPLES_PER_CONCEPT,
+    write_graph,
+)
+from kg.site import _layout, build_site, explorer_data
+from kg.store import LocalStore, Store, load_store
+
+LIMIT = 120.0
+RUNS = 3
+VIS = Path(__import__("pyvis").__file__).parent / "templates/lib/vis-9.1.2/vis-network.min.js"
+BARE_PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><style>html,body,#n{{height:100%;margin:0}}</style>
+<script>{vis}</script></head><body><div id="n"></div><script>
+const data = {data};
+const network = new vis.Network(document.getElementById("n"),
+  {{nodes: new vis.DataSet(data.nodes), edges: new vis.DataSet(data.edges)}},
+  {{physics: {{enabled: false}}, layout: {{improvedLayout: false}}, edges: {{arrows: "to", smooth: false}},
+    nodes: {{shape: "dot"}}}});
+network.once("afterDrawing", () => {{ window.ready = true; }});
+</script></body></html>"""
+
+
+def _pyvis_page(store: Store, out: Path) -> None:
+    from pyvis.network import Network
+
+    nodes, edges = explorer_data(store)
+    network = Network(height="900px", width="100%", directed=True, cdn_resources="in_line")
+    network.nodes = [
+        {"id": n["id"], "label": n["label"], "shape": "dot", "size": 10} for n in nodes
+    ]
+    network.edges = [
+        {"from": e["from"], "to": e["to"], "title": e["label"], "arrows": "to"} for e in edges
+    ]
+    out.write_text(
+        network.generate_html().replace(
+            "network = new vis.Network(container, data, options);",
+            "network = new vis.Network(container, data, options);"
+            " network.once('stabilizationIterationsDone', () => { window.ready = true; });"
+            " network.once('stabilized', () => { window.ready = true; });",
+        )
+    )
+
+
+def _bare_page(store: Store, out: Path) -> None:
+    nodes, edges = explorer_data(store)
+    _layout(nodes, edges)
+    data = {
+        "nodes": [{"id": n["id"], "label": n["label"], "x": n["x"], "y": n["y"]} for n in nodes],
+        "edges": [{"from": e["from"], "to": e["to"], "label": e["label"]} for e in edges],
+    }
+    out.write_text(BARE_PAGE.format(vis=VIS.read_text(), data=json.dumps(data)))
+
+
+def _interactive(browser: Browser, page_file: Path, flag: str) -> float:
+    times = []
+    for _ in range(RUNS):
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.route("**/*", lambda r, q: r.continue_() if q.url.startswith("file://") else r.abort())
+        start = time.perf_counter()
+        page.goto(page_file.as_uri())
+        try:
+            page.wait_for_function(f"window.{flag} === true", timeout=LIMIT * 1000, polling=50)
+            times.append(time.perf_counter() - start)
+        except Exception:
+            times.append(LIMIT)
+        page.close()
+    return statistics.median(times)
+
+
+def measure(browser: Browser, name: str, graph_files: list[Path] | None, folder: Path) -> None:
+    store = LocalStore(load_store(graph_files))
+    start = time.perf_counter()
+    report = build_site(store, folder / "explorer")
+    build = time.perf_counter() - start
+    _pyvis_page(store, folder / "pyvis.html")
+    _bare_page(store, folder / "bare.html")
+    ours = _interactive(browser, report.path, "explorerReady")
+    pyvis = _interactive(browser, folder / "pyvis.html", "ready")
+    bare = _interactive(browser, folder / "bare.html", "ready")
+    print(
+        f"{name:<26}{report.concepts:>7}{report.claims:>8}{build:>9.2f}{ours:>10.2f}{bare:>9.2f}"
+        f"{pyvis:>10.2f}{ours / bare:>10.2f}x"
+    )
+
+
+def main() -> None:
+    sizes = [int(a) for a in sys.argv[1:]] or [500, 2000, 5000]
+    triples_per_node = TRIPLES_PER_CONCEPT + CLAIMS_PER_CONCEPT * TRIPLES_PER_CLAIM
+    print(
+        f"{'graph':<26}{'nodes':>7}{'edges':>8}{'build s':>9}{'ours s':>10}{'bare s':>9}"
+        f"{'pyvis s':>10}{'ours/bare':>11}"
+    )
+    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as tmp:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        folder = Path(tmp)
+        measure(browser, "shipped graph", None, folder)
+        for nodes in sizes:
+            graph_file = folder / f"synthetic-{nodes}.ttl"
+            write_graph(nodes * triples_per_node, graph_file)
+            measure(browser, f"synthetic {nodes} nodes", [graph_file], folder)
+        browser.close()
+    print(
+        f"(median of {RUNS} page loads; a page not interactive after {LIMIT:.0f} s counts as {LIMIT:.0f} s)"
+    )
+
+
+if __name__ == "__main__":
+    main()
