@@ -44,6 +44,13 @@ GRAPH_IRI_OPTION = click.option(
 )
 
 
+def STORE_OPTIONS(command: Callable[..., None]) -> Callable[..., None]:
+    """The graph to read: Turtle files, an on-disk Oxigraph store, or a SPARQL endpoint."""
+    for option in reversed([GRAPH_FILES, STORE_OPTION, ENDPOINT_OPTION, GRAPH_IRI_OPTION]):
+        command = option(command)
+    return command
+
+
 def _shown(path: Path) -> str:
     """A path as the user would type it: relative to the working folder when inside it."""
     try:
@@ -136,10 +143,7 @@ STATS_FORMATS: dict[str, Callable[[Stats], str]] = {"text": _stats_text, "json":
 
 
 @main.command(short_help="Count concepts, claims, sources, mappings.")
-@GRAPH_FILES
-@STORE_OPTION
-@ENDPOINT_OPTION
-@GRAPH_IRI_OPTION
+@STORE_OPTIONS
 @click.option(
     "--format",
     "output_format",
@@ -311,10 +315,7 @@ def push(
 
 
 @main.command(short_help="Build the interactive explorer page.")
-@GRAPH_FILES
-@STORE_OPTION
-@ENDPOINT_OPTION
-@GRAPH_IRI_OPTION
+@STORE_OPTIONS
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
