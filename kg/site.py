@@ -154,5 +154,10 @@ def build_site(store: Store, out_dir: Path, focus: str | None = None, depth: int
     # write beside the target and rename, so an interrupted build never leaves half a page
     with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out_dir, delete=False) as tmp:
         tmp.write(html)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(
+        tmp.name, 0o644 & ~umask
+    )  # readable like any written file, not 0600 as mkstemp makes it
     os.replace(tmp.name, target)
     return SiteReport(target, len(nodes), len(edges))
