@@ -349,3 +349,39 @@ def site(
 
     report = build_site(_open(store, endpoint, graph_iri, graph_files), out, focus, depth)
     click.echo(f"{_shown(report.path)}: {report.concepts} concepts, {report.claims} claims")
+
+
+@main.command(short_help="Write the graph for other tools.")
+@STORE_OPTIONS
+@click.option(
+    "--format",
+    "output_format",
+    metavar="FORMAT",
+    required=True,
+    help="turtle, ntriples or jsonld (RDF); graphml (networkx, Gephi, Cytoscape); csv "
+    "(nodes.csv and edges.csv for Neo4j or Cytoscape, into the --out folder).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="The file to write (a folder for csv).",
+)
+def export(
+    graph_files: Sequence[Path],
+    store: str,
+    endpoint: str | None,
+    graph_iri: str | None,
+    output_format: str,
+    out: Path,
+) -> None:
+    """Export the graph as RDF, GraphML or CSV nodes and edges."""
+    from kg.export import EXPORTERS, export_graph
+
+    if output_format not in EXPORTERS:
+        choices = ", ".join(EXPORTERS)
+        raise click.BadParameter(
+            f"'{output_format}' is not one of {choices}", param_hint="--format"
+        )
+    count, unit = export_graph(_open(store, endpoint, graph_iri, graph_files), output_format, out)
+    click.echo(f"{_shown(out)}: {count} {unit}")

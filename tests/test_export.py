@@ -1,0 +1,88 @@
+"""`kg export`: every format is read back by the library its users load it with, and the counts
+equal the graph's."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from rdflib import Graph
+
+from kg.query import run_select
+from kg.store import LocalStore
+
+
+def _counts(store: LocalStore) -> tuple[int, int, int]:
+    [row] = run_select(store, "SELECT (COUNT(*) AS ?triples) WHERE { ?s ?p ?o }")
+    [concepts] = run_select(
+        store,
+        "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a ?k . ?k a <https://w3id.org/treatment-kg/vocab/Category> }",
+    )
+    [claims] = run_select(
+        store,
+        "SELECT (COUNT(?c) AS ?n) WHERE { ?c a <http://www.w3.org/1999/02/22-rdf-syntax-ns#Statement> }",
+    )
+    return int(row["triples"] or 0), int(concepts["n"] or 0), int(claims["n"] or 0)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "rdflib_format"), [("turtle", "turtle"), ("ntriples", "nt"), ("jsonld", "json-ld")]
+)
+def test_rdf_exports_round_trip(
+    kg, shipped_store: LocalStore, tmp_path: Path, fmt: str, rdflib_format: str
+) -> None:
+    triples, _, _ = _counts(shipped_store)
+    out = tmp_path / f"graph.{fmt}"
+    result = kg("export", "--format", fmt, "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{out}: {triples} triples\n"
+    assert len(Graph().parse(out, format=rdflib_format)) == triples
+
+
+def test_jsonld_has_a_context(kg, tmp_path: Path) -> None:
+    out = tmp_path / "graph.jsonld"
+    kg("export", "--format", "jsonld", "--out", str(out))
+    text = out.read_text()
+    assert '"@context"' in text and '"concept": "https://w3id.org/treatment-kg/concept/"' in text
+
+
+def test_graphml_is_read_by_networkx(kg, shipped_store: LocalStore, tmp_path: Path) -> None:
+    _, concepts, claims = _counts(shipped_store)
+    out = tmp_path / "graph.graphml"
+    assert kg("export", "--format", "graphml", "--out", str(out)).returncode == 0
+    graph = nx.read_graphml(out, force_multigraph=True)
+    assert (graph.number_of_nodes(), graph.number_of_edges()) == (concepts, claims)
+    ketamine = graph.nodes["https://w3id.org/treatment-kg/concept/ketamine"]
+    assert ketamine["category"] == "Drug" and "Ketalar" in ketamine["synonyms"]
+    blocks = [
+        d
+        for u, v, d in graph.edges(data=True)
+        if u.endswith("/ketamine") and v.endswith("/nmda-receptor")
+    ]
+    assert (
+        blocks[0]["predicate"] == "blocks" and "Autry et al. 2011, Nature" in blocks[0]["sources"]
+    )
+
+
+def test_csv_nodes_and_edges_for_neo4j(kg, shipped_store: LocalStore, tmp_path: Path) -> None:
+    _, concepts, claims = _counts(shipped_store)
+    result = kg("export", "--format", "csv", "--out", str(tmp_path / "csv"))
+    assert result.stdout == f"{tmp_path / 'csv'}: {concepts + claims} nodes and edges\n"
+    with (tmp_path / "csv/nodes.csv").open(newline="") as file:
+        nodes = list(csv.DictReader(file))
+    with (tmp_path / "csv/edges.csv").open(newline="") as file:
+        edges = list(csv.DictReader(file))
+    assert (len(nodes), len(edges)) == (concepts, claims)
+    ids = {n["id:ID"] for n in nodes}
+    assert all(e[":START_ID"] in ids and e[":END_ID"] in ids for e in edges)
+    ptsd = next(e for e in edges if e["claim"].endswith("ketamine--studiedFor--ptsd"))
+    assert (ptsd[":TYPE"], ptsd["status"]) == ("STUDIED_FOR", "debated")
+
+
+def test_unknown_format_is_a_usage_error(kg, tmp_path: Path) -> None:
+    result = kg("export", "--format", "yaml", "--out", str(tmp_path / "x"))
+    assert result.returncode == 2
+    assert "'yaml' is not one of turtle, ntriples, jsonld, graphml, csv" in result.stderr
+    assert not (tmp_path / "x").exists()
