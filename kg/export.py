@@ -1,5 +1,6 @@
 """Write the graph in the formats other tools read: RDF (Turtle, N-Triples, JSON-LD with a
-context), GraphML for networkx, Gephi and Cytoscape, and CSV nodes and edges for Neo4j."""
+context), GraphML for networkx, Gephi and Cytoscape, CSV nodes and edges for Neo4j, KGX TSV for
+the Biolink world, and SSSOM TSV for the external mappings."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.query import load_query, run_select
 from kg.results import PREFIXES
-from kg.site import explorer_data
+from kg.site import Record, explorer_data
 from kg.store import Store
 
 __all__ = ["EXPORTERS", "export_graph"]
@@ -139,12 +141,139 @@ def _csv(store: Store, out: Path) -> int:
     return len(nodes) + len(edges)
 
 
+BIOLINK = "https://w3id.org/biolink/vocab/"
+CLOSENESS = ["exactMatch", "closeMatch", "broadMatch"]
+
+
+def _biolink(store: Store) -> dict[str, str]:
+    """Each category and predicate IRI to its closest Biolink term, as a biolink: CURIE."""
+    best: dict[str, tuple[int, str]] = {}
+    for row in run_select(store, load_query("biolink-alignment").text):
+        rank = CLOSENESS.index(str(row["match"]))
+        term, curie = str(row["term"]), "biolink:" + str(row["biolink"]).removeprefix(BIOLINK)
+        if term not in best or rank < best[term][0]:
+            best[term] = (rank, curie)
+    return {term: curie for term, (_, curie) in best.items()}
+
+
+def _publication(source: Record) -> str | None:
+    url = source.get("url") or ""
+    if url.startswith("https://doi.org/"):
+        return "doi:" + url.removeprefix("https://doi.org/")
+    if url.startswith("https://pubmed.ncbi.nlm.nih.gov/"):
+        return "PMID:" + url.removeprefix("https://pubmed.ncbi.nlm.nih.gov/").strip("/")
+    return None  # a web page is no publication identifier
+
+
+def _kgx(store: Store, out: Path) -> int:
+    """`out` is a folder: nodes.tsv and edges.tsv in KGX's TSV layout, with Biolink categories
+    and predicates; the project's own predicate stays in original_predicate."""
+    nodes, edges = explorer_data(store)
+    biolink = _biolink(store)
+    categories = {
+        str(r["label"]): str(r["term"])
+        for r in run_select(store, load_query("biolink-alignment").text)
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    with (out / "nodes.tsv").open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, delimiter="\t", lineterminator="\n")
+        writer.writerow(["id", "category", "name", "description", "synonym", "xref"])
+        for n in nodes:
+            category = biolink.get(categories.get(n["category"], ""), "biolink:NamedThing")
+            writer.writerow(
+                [
+                    n["id"],
+                    category,
+                    n["label"],
+                    n["definition"],
+                    "|".join(n["synonyms"]),
+                    "|".join(i["curie"] for i in n["identifiers"] if i["match"] == "exactMatch"),
+                ]
+            )
+    with (out / "edges.tsv").open("w", newline="", encoding="utf-8") as file:
+        writer = csv.writer(file, delimiter="\t", lineterminator="\n")
+        writer.writerow(
+            [
+                "id",
+                "subject",
+                "predicate",
+                "object",
+                "original_predicate",
+                "publications",
+                "knowledge_level",
+                "agent_type",
+                "tkg_status",
+            ]
+        )
+        for e in edges:
+            publications = [
+                p for s in e["sources"] if s["role"] == "supports" if (p := _publication(s))
+            ]
+            writer.writerow(
+                [
+                    e["id"],
+                    e["from"],
+                    biolink.get(e["predicate"], "biolink:related_to"),
+                    e["to"],
+                    e["predicate"],
+                    "|".join(publications),
+                    "knowledge_assertion",
+                    "manual_agent",
+                    e["status"],
+                ]
+            )
+    return len(nodes) + len(edges)
+
+
+SSSOM_HEADER = """# curie_map:
+#   skos: http://www.w3.org/2004/02/skos/core#
+#   semapv: https://w3id.org/semapv/vocab/
+#   concept: https://w3id.org/treatment-kg/concept/
+{prefixes}# mapping_set_id: https://w3id.org/treatment-kg/mappings.sssom.tsv
+"""
+
+
+def _sssom(store: Store, out: Path) -> int:
+    """The external mappings as an SSSOM table, curated by hand (semapv:ManualMappingCuration)."""
+    systems = run_select(
+        store,
+        "PREFIX tkg: <https://w3id.org/treatment-kg/vocab/> "
+        "SELECT ?prefix ?iri WHERE { ?s tkg:curiePrefix ?prefix ; tkg:iriPrefix ?iri }",
+    )
+    prefixes = "".join(
+        f"#   {r['prefix']}: {r['iri']}\n" for r in sorted(systems, key=lambda r: str(r["prefix"]))
+    )
+    rows = run_select(store, load_query("mappings").text)
+    with out.open("w", newline="", encoding="utf-8") as file:
+        file.write(SSSOM_HEADER.format(prefixes=prefixes))
+        writer = csv.writer(file, delimiter="\t", lineterminator="\n")
+        writer.writerow(
+            ["subject_id", "subject_label", "predicate_id", "object_id", "mapping_justification"]
+        )
+        for r in rows:
+            concept = "concept:" + str(r["concept"]).removeprefix(
+                "https://w3id.org/treatment-kg/concept/"
+            )
+            writer.writerow(
+                [
+                    concept,
+                    r["label"],
+                    f"skos:{r['match']}",
+                    r["curie"],
+                    "semapv:ManualMappingCuration",
+                ]
+            )
+    return len(rows)
+
+
 EXPORTERS: dict[str, Callable[[Store, Path], int]] = {
     "turtle": _rdf(ox.RdfFormat.TURTLE),
     "ntriples": _rdf(ox.RdfFormat.N_TRIPLES),
     "jsonld": _jsonld,
     "graphml": _graphml,
     "csv": _csv,
+    "kgx": _kgx,
+    "sssom": _sssom,
 }
 
 
@@ -155,4 +284,5 @@ def export_graph(store: Store, output_format: str, out: Path) -> tuple[int, str]
     """Write the graph to `out` (a folder for csv); says how many of what it wrote: triples for
     the RDF formats, nodes and edges for the others."""
     count = EXPORTERS[output_format](store, out)
-    return count, "triples" if output_format in RDF_FORMATS else "nodes and edges"
+    unit = {"sssom": "mappings"}.get(output_format, "nodes and edges")
+    return count, "triples" if output_format in RDF_FORMATS else unit

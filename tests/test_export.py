@@ -84,5 +84,52 @@ def test_csv_nodes_and_edges_for_neo4j(kg, shipped_store: LocalStore, tmp_path: 
 def test_unknown_format_is_a_usage_error(kg, tmp_path: Path) -> None:
     result = kg("export", "--format", "yaml", "--out", str(tmp_path / "x"))
     assert result.returncode == 2
-    assert "'yaml' is not one of turtle, ntriples, jsonld, graphml, csv" in result.stderr
+    assert (
+        "'yaml' is not one of turtle, ntriples, jsonld, graphml, csv, kgx, sssom" in result.stderr
+    )
     assert not (tmp_path / "x").exists()
+
+
+def test_kgx_nodes_and_edges_use_biolink(kg, shipped_store: LocalStore, tmp_path: Path) -> None:
+    _, concepts, claims = _counts(shipped_store)
+    assert kg("export", "--format", "kgx", "--out", str(tmp_path)).returncode == 0
+    with (tmp_path / "nodes.tsv").open(newline="") as file:
+        nodes = list(csv.DictReader(file, delimiter="\t"))
+    with (tmp_path / "edges.tsv").open(newline="") as file:
+        edges = list(csv.DictReader(file, delimiter="\t"))
+    assert (len(nodes), len(edges)) == (concepts, claims)
+    assert all(
+        n["category"].startswith("biolink:") and e["predicate"].startswith("biolink:")
+        for n in nodes
+        for e in edges[:1]
+    )
+    esketamine = next(n for n in nodes if n["id"].endswith("/esketamine"))
+    assert esketamine["category"] == "biolink:Drug" and "DRUGBANK:DB11823" in esketamine["xref"]
+    blocks = next(
+        e
+        for e in edges
+        if e["id"] == "https://w3id.org/treatment-kg/claim/ketamine--blocks--nmda-receptor"
+    )
+    assert "doi:10.1038/nature10130" in blocks["publications"].split("|")
+    treats = next(
+        e
+        for e in edges
+        if e["id"].endswith("electroconvulsive-therapy--treats--treatment-resistant-depression")
+    )
+    assert treats["predicate"] == "biolink:treats"
+
+
+def test_sssom_is_read_by_sssom_py(kg, shipped_store: LocalStore, tmp_path: Path) -> None:
+    from sssom.parsers import parse_sssom_table
+
+    out = tmp_path / "mappings.sssom.tsv"
+    result = kg("export", "--format", "sssom", "--out", str(out))
+    mappings = run_select(
+        shipped_store,
+        "SELECT (COUNT(*) AS ?n) WHERE { ?c <http://www.w3.org/2004/02/skos/core#exactMatch>|<http://www.w3.org/2004/02/skos/core#closeMatch>|<http://www.w3.org/2004/02/skos/core#broadMatch> ?m . ?c a ?k . ?k a <https://w3id.org/treatment-kg/vocab/Category> }",
+    )
+    assert result.stdout == f"{out}: {mappings[0]['n']} mappings\n"
+    table = parse_sssom_table(out).df
+    assert len(table) == mappings[0]["n"]
+    row = table[table["object_id"] == "MONDO:0024317"].iloc[0]
+    assert (row["subject_id"], row["predicate_id"]) == ("concept:chronic-pain", "skos:closeMatch")

@@ -234,6 +234,16 @@ EXPECTATIONS["claim-sources"] = lambda rows: (
     )
     or pytest.fail(f"unexpected claim sources: {len(rows)} rows")
 )
+EXPECTATIONS["biolink-alignment"] = lambda rows: (
+    (
+        _first(rows, label="Drug", match="exactMatch")["biolink"]
+        == "https://w3id.org/biolink/vocab/Drug"
+        and _first(rows, label="treats", match="exactMatch")["biolink"]
+        == "https://w3id.org/biolink/vocab/treats"
+        and all(str(r["biolink"]).startswith("https://w3id.org/biolink/vocab/") for r in rows)
+    )
+    or pytest.fail(f"unexpected alignment: {rows}")
+)
 EXPECTATIONS["subgraph"] = lambda rows: (
     (
         "<https://w3id.org/treatment-kg/concept/bdnf> <https://w3id.org/treatment-kg/vocab/activates> <https://w3id.org/treatment-kg/concept/trkb>"
