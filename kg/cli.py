@@ -385,3 +385,29 @@ def export(
         )
     count, unit = export_graph(_open(store, endpoint, graph_iri, graph_files), output_format, out)
     click.echo(f"{_shown(out)}: {count} {unit}")
+
+
+@main.command(short_help="Show what changed between two versions.")
+@click.argument("old")
+@click.argument("new", default="data/triples.ttl")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "md"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal, md for a pull request comment.",
+)
+def diff(old: str, new: str, output_format: str) -> None:
+    """Compare two versions of the graph (Turtle files or git revisions of data/triples.ttl).
+
+    Exit code 0 when nothing changed, 1 when something did, 2 for unusable arguments.
+    """
+    from kg.diff import diff_graphs, format_diff, open_version
+
+    try:
+        changes = diff_graphs(open_version(old), open_version(new))
+    except DataError as error:
+        raise click.UsageError(str(error)) from None
+    click.echo(format_diff(changes, markdown=output_format == "md"))
+    sys.exit(1 if changes.changed else 0)

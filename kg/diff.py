@@ -1,0 +1,146 @@
+"""Compare two versions of the graph: concepts and claims added, removed and changed, as text or
+as Markdown fit for a pull-request comment."""
+
+from __future__ import annotations
+
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Any, NamedTuple
+
+from kg.errors import DataError
+from kg.query import load_query, run_select
+from kg.store import LocalStore, Store, load_store
+
+__all__ = ["GraphDiff", "diff_graphs", "format_diff", "open_version"]
+
+Fields = dict[str, Any]
+
+
+class GraphDiff(NamedTuple):
+    """What changed between two versions, keyed by concept or claim IRI."""
+
+    concepts: dict[str, list[str]]  # IRI -> ["added"] / ["removed"] / changed fields
+    claims: dict[str, list[str]]
+    names: dict[str, str]  # IRI -> a readable name for the report
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.concepts or self.claims)
+
+
+def open_version(spec: str, path_in_repo: str = "data/triples.ttl") -> Store:
+    """A Turtle file, or a git revision whose data/triples.ttl is read from the repository."""
+    file = Path(spec)
+    if file.is_file():
+        return LocalStore(load_store([file]))
+    shown = subprocess.run(["git", "show", f"{spec}:{path_in_repo}"], capture_output=True)
+    if shown.returncode != 0:
+        reason = shown.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["unknown"]
+        raise DataError(
+            file, f"is neither a file nor a git revision with {path_in_repo} ({reason[0]})"
+        )
+    with tempfile.TemporaryDirectory() as folder:
+        copy = Path(folder) / f"{spec.replace('/', '_')}.ttl"
+        copy.write_bytes(shown.stdout)
+        return LocalStore(load_store([copy]))
+
+
+def _concepts(store: Store) -> dict[str, Fields]:
+    records: dict[str, Fields] = {
+        str(r["concept"]): {
+            "label": r["label"],
+            "category": r["category"],
+            "definition": r["definition"],
+            "synonyms": set(),
+            "identifiers": set(),
+        }
+        for r in run_select(store, load_query("concepts").text)
+    }
+    for r in run_select(store, load_query("lexicon").text):
+        if r["kind"] == "synonym" and str(r["concept"]) in records:
+            records[str(r["concept"])]["synonyms"].add(str(r["name"]))
+    for r in run_select(store, load_query("mappings").text):
+        if str(r["concept"]) in records:
+            records[str(r["concept"])]["identifiers"].add(f"{r['curie']} ({r['match']})")
+    return records
+
+
+def _claims(store: Store) -> dict[str, Fields]:
+    records: dict[str, Fields] = {
+        str(r["claim"]): {
+            "statement": (r["subject"], r["predicateLabel"], r["object"]),
+            "status": r["status"],
+            "note": r["note"],
+            "sources": set(),
+        }
+        for r in run_select(store, load_query("claims").text)
+    }
+    for r in run_select(store, load_query("claim-sources").text):
+        if str(r["claim"]) in records:
+            records[str(r["claim"])]["sources"].add(f"{r['role']}: {r['citation']}")
+    return records
+
+
+def _compare(old: dict[str, Fields], new: dict[str, Fields]) -> dict[str, list[str]]:
+    changes: dict[str, list[str]] = {}
+    for key in sorted(old.keys() | new.keys()):
+        if key not in old:
+            changes[key] = ["added"]
+        elif key not in new:
+            changes[key] = ["removed"]
+        else:
+            lines = []
+            for field in old[key]:
+                before, after = old[key][field], new[key][field]
+                if before == after:
+                    continue
+                if isinstance(before, set):
+                    lines += [f"{field} + {v}" for v in sorted(after - before)]
+                    lines += [f"{field} - {v}" for v in sorted(before - after)]
+                else:
+                    lines.append(f"{field}: {before!s} -> {after!s}")
+            if lines:
+                changes[key] = lines
+    return changes
+
+
+def diff_graphs(old: Store, new: Store) -> GraphDiff:
+    """Concepts and claims added, removed and changed (labels, synonyms, sources, status, ...)."""
+    old_concepts, new_concepts = _concepts(old), _concepts(new)
+    names = {iri: str(c["label"]) for iri, c in {**old_concepts, **new_concepts}.items()}
+    old_claims, new_claims = _claims(old), _claims(new)
+    for iri, claim in {**old_claims, **new_claims}.items():
+        subject, predicate, obj = claim["statement"]
+        names[iri] = f"{names.get(str(subject), subject)} {predicate} {names.get(str(obj), obj)}"
+    return GraphDiff(_compare(old_concepts, new_concepts), _compare(old_claims, new_claims), names)
+
+
+def format_diff(diff: GraphDiff, markdown: bool = False) -> str:
+    """The report: one section per kind, one entry per concept or claim with its changes."""
+    if not diff.changed:
+        return "No concepts or claims changed."
+    out: list[str] = []
+    for title, changes in (("Concepts", diff.concepts), ("Claims", diff.claims)):
+        if not changes:
+            continue
+        counts = {
+            kind: sum(1 for c in changes.values() if c == [kind]) for kind in ("added", "removed")
+        }
+        changed = len(changes) - counts["added"] - counts["removed"]
+        summary = f"{counts['added']} added, {counts['removed']} removed, {changed} changed"
+        out.append(f"### {title}: {summary}" if markdown else f"{title}: {summary}")
+        for iri, lines in changes.items():
+            name = diff.names.get(iri, iri)
+            if lines in (["added"], ["removed"]):
+                out.append(
+                    f"- **{lines[0]}** {name} (`{iri}`)"
+                    if markdown
+                    else f"  {lines[0]}: {name} <{iri}>"
+                )
+                continue
+            out.append(
+                f"- **changed** {name} (`{iri}`)" if markdown else f"  changed: {name} <{iri}>"
+            )
+            out += [f"  - {line}" if markdown else f"      {line}" for line in lines]
+    return "\n".join(out)

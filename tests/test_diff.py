@@ -1,0 +1,106 @@
+"""`kg diff`: what changed between two versions, from files or git revisions, as text or Markdown."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.conftest import FIXTURES
+
+CONCEPT = "https://w3id.org/treatment-kg/concept/"
+CLAIM = "https://w3id.org/treatment-kg/claim/"
+
+
+def _edited(tmp_path: Path) -> Path:
+    text = (FIXTURES / "tiny.ttl").read_text()
+    text = text.replace(
+        'skos:altLabel "PTSD" ;', 'skos:altLabel "PTSD", "posttraumatic stress disorder" ;'
+    )
+    text = text.replace(
+        """    dcterms:source source:seed ;
+    tkg:evidence tkg:seed-article ;
+    tkg:status tkg:debated ;""",
+        """    dcterms:source source:seed, source:autry-2011 ;
+    tkg:evidence tkg:seed-article ;
+    tkg:status tkg:established ;""",
+    )
+    start = text.index("concept:ketamine tkg:increases concept:bdnf .")
+    end = text.index("concept:ketamine tkg:usedOffLabelFor")
+    text = text[:start] + text[end:]
+    text += """
+concept:glutamate a tkg:Neurotransmitter ;
+    rdfs:label "glutamate" ;
+    skos:definition "An excitatory chemical messenger." .
+"""
+    edited = tmp_path / "edited.ttl"
+    edited.write_text(text)
+    return edited
+
+
+def test_text_report_of_every_kind_of_change(kg, tmp_path: Path) -> None:
+    result = kg("diff", "tests/fixtures/tiny.ttl", str(_edited(tmp_path)))
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines() == [
+        "Concepts: 1 added, 0 removed, 1 changed",
+        f"  added: glutamate <{CONCEPT}glutamate>",
+        f"  changed: post-traumatic stress disorder <{CONCEPT}ptsd>",
+        "      synonyms + posttraumatic stress disorder",
+        "Claims: 0 added, 1 removed, 1 changed",
+        f"  removed: ketamine increases BDNF <{CLAIM}ketamine--increases--bdnf>",
+        f"  changed: ketamine used off-label for post-traumatic stress disorder <{CLAIM}ketamine--usedOffLabelFor--ptsd>",
+        "      status: debated -> established",
+        "      sources + supports: Autry et al. 2011, Nature",
+    ]
+
+
+def test_markdown_report(kg, tmp_path: Path) -> None:
+    result = kg("diff", "tests/fixtures/tiny.ttl", str(_edited(tmp_path)), "--format", "md")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "### Concepts: 1 added, 0 removed, 1 changed"
+    assert f"- **removed** ketamine increases BDNF (`{CLAIM}ketamine--increases--bdnf`)" in lines
+    assert "  - status: debated -> established" in lines
+
+
+def test_no_change_exits_zero(kg) -> None:
+    result = kg("diff", "tests/fixtures/tiny.ttl", "tests/fixtures/tiny.ttl")
+    assert (result.returncode, result.stdout) == (0, "No concepts or claims changed.\n")
+
+
+def test_git_revisions(kg, tmp_path: Path) -> None:
+    (tmp_path / "data").mkdir()
+    target = tmp_path / "data/triples.ttl"
+    target.write_text((FIXTURES / "tiny.ttl").read_text())
+
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            cwd=tmp_path,
+            check=True,
+            capture_output=True,
+        )
+
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "first")
+    target.write_text(_edited(tmp_path).read_text())
+    git("commit", "-qam", "second")
+    result = kg("diff", "HEAD~1", "HEAD", cwd=tmp_path)
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.startswith("Concepts: 1 added, 0 removed, 1 changed\n")
+
+
+def test_unknown_version_is_a_usage_error(kg) -> None:
+    result = kg("diff", "no-such-revision")
+    assert result.returncode == 2
+    assert (
+        "no-such-revision: is neither a file nor a git revision with data/triples.ttl"
+        in result.stderr
+    )
+
+
+def test_broken_file_is_a_usage_error(kg) -> None:
+    result = kg("diff", "tests/fixtures/broken-missing-dot.ttl", "tests/fixtures/tiny.ttl")
+    assert result.returncode == 2
+    assert (
+        "broken-missing-dot.ttl:29:1: A dot is expected at the end of statements" in result.stderr
+    )
