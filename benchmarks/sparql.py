@@ -166,11 +166,41 @@ def compare_processes(runs: int = 15, name: str = "side-effects") -> None:
     )
 
 
+def export_and_diff(triples: int, folder: Path) -> None:
+    """Time every export format and a diff of two versions that differ in one claim's status."""
+    from kg.diff import diff_graphs
+    from kg.export import EXPORTERS
+
+    graph_file = folder / f"synthetic-{triples}.ttl"
+    if not graph_file.exists():
+        write_graph(triples, graph_file)
+    store = LocalStore(load_store([graph_file]))
+    print(f"\nexport and diff at {len(store.store):,} triples")
+    for name, exporter in EXPORTERS.items():
+        out = folder / f"export-{name}"
+        print(
+            f"  kg export --format {name:<10}{_timed(lambda e=exporter, o=out: e(store, o)):8.2f} s"
+        )
+    edited = folder / "edited.ttl"
+    edited.write_text(
+        graph_file.read_text().replace(
+            "tkg:status tkg:established .", "tkg:status tkg:debated .", 1
+        )
+    )
+    other = LocalStore(load_store([edited]))
+    changes: list[object] = []
+    seconds = _timed(lambda: changes.append(diff_graphs(store, other)))
+    print(
+        f"  kg diff (one claim changed)   {seconds:8.2f} s, found {len(changes[0].claims)} changed claim(s)"
+    )  # type: ignore[attr-defined]
+
+
 def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [10_000, 100_000, 1_000_000]
     with tempfile.TemporaryDirectory() as folder:
         for triples in sizes:
             compare_stores(triples, Path(folder))
+        export_and_diff(max(sizes), Path(folder))
     compare_processes()
 
 
