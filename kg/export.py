@@ -5,8 +5,9 @@ the Biolink world, and SSSOM TSV for the external mappings."""
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -82,62 +83,78 @@ def _graphml(store: Store, out: Path) -> int:
     return graph.number_of_nodes() + graph.number_of_edges()
 
 
+def _write_table(
+    path: Path,
+    header: list[str],
+    rows: Iterable[list[Any]],
+    delimiter: str = ",",
+    preamble: str = "",
+) -> None:
+    with path.open("w", newline="", encoding="utf-8") as file:
+        file.write(preamble)
+        writer = csv.writer(file, delimiter=delimiter, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+
+
+def _supporting(edge: Record) -> list[Record]:
+    return [s for s in edge["sources"] if s["role"] == "supports"]
+
+
 def _csv(store: Store, out: Path) -> int:
     """`out` is a folder: nodes.csv and edges.csv with neo4j-admin import headers."""
     nodes, edges = explorer_data(store)
     out.mkdir(parents=True, exist_ok=True)
-    with (out / "nodes.csv").open("w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(
+    _write_table(
+        out / "nodes.csv",
+        [
+            "id:ID",
+            "name",
+            ":LABEL",
+            "category",
+            "definition",
+            "synonyms:string[]",
+            "identifiers:string[]",
+        ],
+        (
             [
-                "id:ID",
-                "name",
-                ":LABEL",
-                "category",
-                "definition",
-                "synonyms:string[]",
-                "identifiers:string[]",
+                n["id"],
+                n["label"],
+                "Concept;" + n["category"].replace(" ", ""),
+                n["category"],
+                n["definition"],
+                ";".join(n["synonyms"]),
+                ";".join(i["curie"] for i in n["identifiers"]),
             ]
-        )
-        for n in nodes:
-            writer.writerow(
-                [
-                    n["id"],
-                    n["label"],
-                    "Concept;" + n["category"].replace(" ", ""),
-                    n["category"],
-                    n["definition"],
-                    ";".join(n["synonyms"]),
-                    ";".join(i["curie"] for i in n["identifiers"]),
-                ]
-            )
-    with (out / "edges.csv").open("w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file)
-        writer.writerow(
+            for n in nodes
+        ),
+    )
+    _write_table(
+        out / "edges.csv",
+        [
+            ":START_ID",
+            ":END_ID",
+            ":TYPE",
+            "claim",
+            "predicate",
+            "status",
+            "note",
+            "sources:string[]",
+        ],
+        (
             [
-                ":START_ID",
-                ":END_ID",
-                ":TYPE",
-                "claim",
-                "predicate",
-                "status",
-                "note",
-                "sources:string[]",
+                e["from"],
+                e["to"],
+                e["label"].upper().replace(" ", "_").replace("-", "_"),
+                e["id"],
+                e["label"],
+                e["status"],
+                e["note"],
+                ";".join(s["citation"] for s in _supporting(e)),
             ]
-        )
-        for e in edges:
-            writer.writerow(
-                [
-                    e["from"],
-                    e["to"],
-                    e["label"].upper().replace(" ", "_").replace("-", "_"),
-                    e["id"],
-                    e["label"],
-                    e["status"],
-                    e["note"],
-                    ";".join(s["citation"] for s in e["sources"] if s["role"] == "supports"),
-                ]
-            )
+            for e in edges
+        ),
+    )
     return len(nodes) + len(edges)
 
 
@@ -145,15 +162,18 @@ BIOLINK = "https://w3id.org/biolink/vocab/"
 CLOSENESS = ["exactMatch", "closeMatch", "broadMatch"]
 
 
-def _biolink(store: Store) -> dict[str, str]:
-    """Each category and predicate IRI to its closest Biolink term, as a biolink: CURIE."""
+def _biolink(store: Store) -> tuple[dict[str, str], dict[str, str]]:
+    """Each category and predicate IRI to its closest Biolink term as a biolink: CURIE, and each
+    category label to its IRI."""
     best: dict[str, tuple[int, str]] = {}
+    labels: dict[str, str] = {}
     for row in run_select(store, load_query("biolink-alignment").text):
         rank = CLOSENESS.index(str(row["match"]))
         term, curie = str(row["term"]), "biolink:" + str(row["biolink"]).removeprefix(BIOLINK)
+        labels[str(row["label"])] = term
         if term not in best or rank < best[term][0]:
             best[term] = (rank, curie)
-    return {term: curie for term, (_, curie) in best.items()}
+    return {term: curie for term, (_, curie) in best.items()}, labels
 
 
 def _publication(source: Record) -> str | None:
@@ -169,59 +189,53 @@ def _kgx(store: Store, out: Path) -> int:
     """`out` is a folder: nodes.tsv and edges.tsv in KGX's TSV layout, with Biolink categories
     and predicates; the project's own predicate stays in original_predicate."""
     nodes, edges = explorer_data(store)
-    biolink = _biolink(store)
-    categories = {
-        str(r["label"]): str(r["term"])
-        for r in run_select(store, load_query("biolink-alignment").text)
-    }
+    biolink, category_iris = _biolink(store)
     out.mkdir(parents=True, exist_ok=True)
-    with (out / "nodes.tsv").open("w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file, delimiter="\t", lineterminator="\n")
-        writer.writerow(["id", "category", "name", "description", "synonym", "xref"])
-        for n in nodes:
-            category = biolink.get(categories.get(n["category"], ""), "biolink:NamedThing")
-            writer.writerow(
-                [
-                    n["id"],
-                    category,
-                    n["label"],
-                    n["definition"],
-                    "|".join(n["synonyms"]),
-                    "|".join(i["curie"] for i in n["identifiers"] if i["match"] == "exactMatch"),
-                ]
-            )
-    with (out / "edges.tsv").open("w", newline="", encoding="utf-8") as file:
-        writer = csv.writer(file, delimiter="\t", lineterminator="\n")
-        writer.writerow(
+    _write_table(
+        out / "nodes.tsv",
+        ["id", "category", "name", "description", "synonym", "xref"],
+        (
             [
-                "id",
-                "subject",
-                "predicate",
-                "object",
-                "original_predicate",
-                "publications",
-                "knowledge_level",
-                "agent_type",
-                "tkg_status",
+                n["id"],
+                biolink.get(category_iris.get(n["category"], ""), "biolink:NamedThing"),
+                n["label"],
+                n["definition"],
+                "|".join(n["synonyms"]),
+                "|".join(i["curie"] for i in n["identifiers"] if i["match"] == "exactMatch"),
             ]
-        )
-        for e in edges:
-            publications = [
-                p for s in e["sources"] if s["role"] == "supports" if (p := _publication(s))
+            for n in nodes
+        ),
+        delimiter="\t",
+    )
+    _write_table(
+        out / "edges.tsv",
+        [
+            "id",
+            "subject",
+            "predicate",
+            "object",
+            "original_predicate",
+            "publications",
+            "knowledge_level",
+            "agent_type",
+            "tkg_status",
+        ],
+        (
+            [
+                e["id"],
+                e["from"],
+                biolink.get(e["predicate"], "biolink:related_to"),
+                e["to"],
+                e["predicate"],
+                "|".join(p for s in _supporting(e) if (p := _publication(s))),
+                "knowledge_assertion",
+                "manual_agent",
+                e["status"],
             ]
-            writer.writerow(
-                [
-                    e["id"],
-                    e["from"],
-                    biolink.get(e["predicate"], "biolink:related_to"),
-                    e["to"],
-                    e["predicate"],
-                    "|".join(publications),
-                    "knowledge_assertion",
-                    "manual_agent",
-                    e["status"],
-                ]
-            )
+            for e in edges
+        ),
+        delimiter="\t",
+    )
     return len(nodes) + len(edges)
 
 
@@ -231,38 +245,34 @@ SSSOM_HEADER = """# curie_map:
 #   concept: https://w3id.org/treatment-kg/concept/
 {prefixes}# mapping_set_id: https://w3id.org/treatment-kg/mappings.sssom.tsv
 """
+ID_SYSTEMS = (
+    "PREFIX tkg: <https://w3id.org/treatment-kg/vocab/> "
+    "SELECT ?prefix ?iri WHERE { ?s tkg:curiePrefix ?prefix ; tkg:iriPrefix ?iri }"
+)
 
 
 def _sssom(store: Store, out: Path) -> int:
     """The external mappings as an SSSOM table, curated by hand (semapv:ManualMappingCuration)."""
-    systems = run_select(
-        store,
-        "PREFIX tkg: <https://w3id.org/treatment-kg/vocab/> "
-        "SELECT ?prefix ?iri WHERE { ?s tkg:curiePrefix ?prefix ; tkg:iriPrefix ?iri }",
-    )
-    prefixes = "".join(
-        f"#   {r['prefix']}: {r['iri']}\n" for r in sorted(systems, key=lambda r: str(r["prefix"]))
-    )
+    systems = sorted(run_select(store, ID_SYSTEMS), key=lambda r: str(r["prefix"]))
+    prefixes = "".join(f"#   {r['prefix']}: {r['iri']}\n" for r in systems)
     rows = run_select(store, load_query("mappings").text)
-    with out.open("w", newline="", encoding="utf-8") as file:
-        file.write(SSSOM_HEADER.format(prefixes=prefixes))
-        writer = csv.writer(file, delimiter="\t", lineterminator="\n")
-        writer.writerow(
-            ["subject_id", "subject_label", "predicate_id", "object_id", "mapping_justification"]
-        )
-        for r in rows:
-            concept = "concept:" + str(r["concept"]).removeprefix(
-                "https://w3id.org/treatment-kg/concept/"
-            )
-            writer.writerow(
-                [
-                    concept,
-                    r["label"],
-                    f"skos:{r['match']}",
-                    r["curie"],
-                    "semapv:ManualMappingCuration",
-                ]
-            )
+    _write_table(
+        out,
+        ["subject_id", "subject_label", "predicate_id", "object_id", "mapping_justification"],
+        (
+            [
+                "concept:"
+                + str(r["concept"]).removeprefix("https://w3id.org/treatment-kg/concept/"),
+                r["label"],
+                f"skos:{r['match']}",
+                r["curie"],
+                "semapv:ManualMappingCuration",
+            ]
+            for r in rows
+        ),
+        delimiter="\t",
+        preamble=SSSOM_HEADER.format(prefixes=prefixes),
+    )
     return len(rows)
 
 
