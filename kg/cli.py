@@ -359,13 +359,14 @@ def site(
     metavar="FORMAT",
     required=True,
     help="turtle, ntriples or jsonld (RDF); graphml (networkx, Gephi, Cytoscape); csv "
-    "(nodes.csv and edges.csv for Neo4j or Cytoscape, into the --out folder).",
+    "(nodes.csv and edges.csv for Neo4j or Cytoscape, into the --out folder); kgx (Biolink "
+    "nodes.tsv and edges.tsv, into the --out folder); sssom (the mappings as SSSOM TSV).",
 )
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
     required=True,
-    help="The file to write (a folder for csv).",
+    help="The file to write (a folder for csv and kgx).",
 )
 def export(
     graph_files: Sequence[Path],
@@ -375,7 +376,7 @@ def export(
     output_format: str,
     out: Path,
 ) -> None:
-    """Export the graph as RDF, GraphML or CSV nodes and edges."""
+    """Export the graph as RDF, GraphML, CSV, KGX or SSSOM."""
     from kg.export import EXPORTERS, export_graph
 
     if output_format not in EXPORTERS:
