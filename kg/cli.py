@@ -412,3 +412,126 @@ def diff(old: str, new: str, output_format: str) -> None:
         raise click.UsageError(str(error)) from None
     click.echo(format_diff(changes, markdown=output_format == "md"))
     sys.exit(1 if changes.changed else 0)
+
+
+@main.command(short_help="Serve a SPARQL endpoint, a query page and the explorer.")
+@GRAPH_FILES
+@STORE_OPTION
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 lets every machine that can reach this one in.",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds a query or update may run; then it is stopped and the client gets a 503.",
+)
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    default=10_000,
+    show_default=True,
+    help="Most rows (or triples) in one answer; a longer one is cut and says so in its "
+    "X-SPARQL-MaxRows header.",
+)
+@click.option(
+    "--max-request-bytes",
+    type=click.IntRange(min=1024),
+    default=1_000_000,
+    show_default=True,
+    help="Largest request body accepted; a larger one gets a 413.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    help="Worker processes answering queries, each with its own copy of an in-memory graph "
+    "[default: the number of CPUs, at least 2].",
+)
+@click.option(
+    "--allow-update",
+    is_flag=True,
+    help="Accept SPARQL Update on the in-memory graph (kept until the server stops; "
+    "data/triples.ttl is never written).",
+)
+@click.option(
+    "--cors-origin",
+    "cors_origins",
+    multiple=True,
+    metavar="ORIGIN",
+    help="Let web pages from ORIGIN (e.g. https://yasgui.example.org, or *) query /sparql; "
+    "repeat for several. Off by default; never with credentials.",
+)
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=SITE_DIR,
+    show_default=True,
+    help="Folder with the built explorer (and coverage) pages.",
+)
+def serve(
+    graph_files: Sequence[Path],
+    store: str,
+    host: str,
+    port: int,
+    timeout: float,
+    max_rows: int,
+    max_request_bytes: int,
+    workers: int | None,
+    allow_update: bool,
+    cors_origins: Sequence[str],
+    site_dir: Path,
+) -> None:
+    """Serve the graph over the SPARQL 1.1 Protocol at /sparql, with a query page at /, the
+    explorer at /explore and a health check at /healthz. Ctrl-C stops it."""
+    import logging
+    import os
+    import signal
+
+    from kg.serve import Settings
+    from kg.serve import serve as run_server
+    from kg.store import StoreError, disk_store_path
+    from kg.workers import Source, WorkerPool
+
+    disk = disk_store_path(store)
+    if disk is not None and allow_update:
+        raise StoreError(
+            "--allow-update works on the in-memory graph only: every worker opens an on-disk "
+            "store read-only (rebuild it with `kg load` instead)"
+        )
+    size = workers or max(2, os.cpu_count() or 1)
+    pool = WorkerPool(Source(tuple(graph_files), disk), size, timeout)
+    with _progress(size, f"Starting {size} query workers") as bar:
+        pool.start(bar.update)
+    settings = Settings(allow_update, max_rows, max_request_bytes, tuple(cors_origins), site_dir)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    logging.getLogger("kg.serve").addHandler(handler)
+    logging.getLogger("kg.serve").setLevel(logging.INFO)
+    if host not in {"127.0.0.1", "localhost", "::1"}:
+        click.echo(f"Warning: listening on {host}: other machines can query this server", err=True)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+
+    def ready(url: str) -> None:
+        mode = "read-write" if allow_update else "read-only"
+        click.echo(f"Serving {pool.triples} triples ({mode}, {size} workers, {timeout:g} s limit)")
+        click.echo(f"  query page  {url}\n  endpoint    {url}sparql\n  explorer    {url}explore")
+        sys.stdout.flush()
+
+    try:
+        run_server(pool, settings, host, port, max(16, 4 * size), ready)
+    except KeyboardInterrupt:
+        click.echo("Stopped")
+    finally:
+        pool.close()

@@ -17,6 +17,7 @@ __all__ = [
     "SavedQuery",
     "bind_params",
     "check_syntax",
+    "describe_syntax_error",
     "load_query",
     "parse_query",
     "resolve_concept",
@@ -110,19 +111,24 @@ def check_syntax(text: str, origin: str = "query") -> None:
     try:
         ox.Store().query(text)
     except SyntaxError as error:
-        message = " ".join(str(error).split())
-        match = _POSITION.search(message)
-        if not match:
-            raise QueryError(f"{origin}: {message}") from None
-        line, column = int(match.group(1)), int(match.group(2))
-        # pyoxigraph counts the newline into the column on every line after the first
-        column = max(1, column - 1) if line > 1 else column
-        expected = message[match.end() :]
-        if _UNDECLARED.search(expected):
-            expected = "undeclared prefix: add a PREFIX line for it"
-        elif len(expected) > 120:
-            expected = expected[:119] + "…"
-        raise QueryError(f"{origin}:{line}:{column}: {expected}") from None
+        raise QueryError(describe_syntax_error(error, origin)) from None
+
+
+def describe_syntax_error(error: SyntaxError, origin: str = "query") -> str:
+    """`origin:line:column: what the parser expected` for pyoxigraph's SPARQL syntax errors."""
+    message = " ".join(str(error).split())
+    match = _POSITION.search(message)
+    if not match:
+        return f"{origin}: {message}"
+    line, column = int(match.group(1)), int(match.group(2))
+    # pyoxigraph counts the newline into the column on every line after the first
+    column = max(1, column - 1) if line > 1 else column
+    expected = message[match.end() :]
+    if _UNDECLARED.search(expected):
+        expected = "undeclared prefix: add a PREFIX line for it"
+    elif len(expected) > 120:
+        expected = expected[:119] + "…"
+    return f"{origin}:{line}:{column}: {expected}"
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)

@@ -27,6 +27,7 @@ __all__ = [
     "QueryResult",
     "Store",
     "StoreError",
+    "disk_store_path",
     "fill_store",
     "load_store",
     "open_store",
@@ -192,17 +193,25 @@ def open_store(
     embedded graph from `graph_files` (data/triples.ttl) with the schema."""
     if endpoint:
         return EndpointStore(endpoint, graph)
-    if store and store != "memory":
-        if not store.startswith(OXIGRAPH_PREFIX):
-            raise StoreError(f"unknown store '{store}': use memory or oxigraph:PATH")
-        path = Path(store.removeprefix(OXIGRAPH_PREFIX))
-        if not path.is_dir():
-            raise StoreError(f"no Oxigraph store at {path}: fill it with `kg load --store {store}`")
-        try:
-            return LocalStore(ox.Store.read_only(str(path)))
-        except OSError as error:
-            raise StoreError(f"cannot open the Oxigraph store at {path}: {error}") from None
-    return LocalStore(load_store(graph_files))
+    path = disk_store_path(store)
+    if path is None:
+        return LocalStore(load_store(graph_files))
+    try:
+        return LocalStore(ox.Store.read_only(str(path)))
+    except OSError as error:
+        raise StoreError(f"cannot open the Oxigraph store at {path}: {error}") from None
+
+
+def disk_store_path(store: str | None) -> Path | None:
+    """The folder of an existing `oxigraph:PATH` store; None for `memory` (the embedded graph)."""
+    if not store or store == "memory":
+        return None
+    if not store.startswith(OXIGRAPH_PREFIX):
+        raise StoreError(f"unknown store '{store}': use memory or oxigraph:PATH")
+    path = Path(store.removeprefix(OXIGRAPH_PREFIX))
+    if not path.is_dir():
+        raise StoreError(f"no Oxigraph store at {path}: fill it with `kg load --store {store}`")
+    return path
 
 
 class _Counting:

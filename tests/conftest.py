@@ -8,8 +8,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Browser
 
 from kg.store import LocalStore, load_store
+from tests.browser import launched_chromium
+from tests.server import Served, running_server
 from tests.virtuoso import Virtuoso, running_virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,4 +51,20 @@ def kg() -> Callable[..., subprocess.CompletedProcess[str]]:
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     """A real Virtuoso on 127.0.0.1, started for this test session and stopped after it."""
     with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's chromium, headless, for the page tests."""
+    with launched_chromium() as launched:
+        yield launched
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A real `kg serve` of the shipped graph on 127.0.0.1: read-only, 2 workers, queries
+    stopped after 3 s."""
+    log = tmp_path_factory.mktemp("served") / "server.log"
+    with running_server(log, "--workers", "2", "--timeout", "3") as server:
         yield server

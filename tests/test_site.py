@@ -4,72 +4,24 @@ that would leave the page aborted."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, Request, Route, sync_playwright
+from playwright.sync_api import Browser
 
 from kg.files import SITE_DIR
 from kg.site import build_site
 from kg.store import LocalStore, load_store
+from tests.browser import Visit, visit
 from tests.conftest import FIXTURES
 
-CHROMIUM = Path("/usr/bin/chromium")
 CONCEPT = "https://w3id.org/treatment-kg/concept/"
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    assert CHROMIUM.exists(), "Debian's chromium is missing: `make test` installs it"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield launched
-        launched.close()
-
-
-@dataclass
-class Visit:
-    page: Page
-    errors: list[str] = field(default_factory=list)
-    outside: list[str] = field(default_factory=list)
-    dialogs: list[str] = field(default_factory=list)
-
-
-def visit(browser: Browser, html: Path) -> Visit:
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
-    seen = Visit(page)
-    page.on("console", lambda m: seen.errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: seen.errors.append(str(e)))
-    page.on("dialog", lambda d: (seen.dialogs.append(d.message), d.dismiss()))
-
-    def guard(route: Route, request: Request) -> None:
-        if request.url.startswith("file://"):
-            route.continue_()
-        else:
-            seen.outside.append(request.url)
-            route.abort()
-
-    page.route("**/*", guard)
-    page.goto(html.as_uri())
-    page.wait_for_function("window.explorerReady === true", timeout=30_000)
-    return seen
 
 
 @pytest.fixture(scope="module")
 def shipped(browser: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Visit]:
     report = build_site(LocalStore(load_store()), tmp_path_factory.mktemp("site"))
-    seen = visit(browser, report.path)
+    seen = visit(browser, report.path.as_uri(), "explorerReady")
     yield seen
     seen.page.close()
 
@@ -182,7 +134,7 @@ def test_markup_in_the_data_shows_as_text_and_runs_nothing(
     browser: Browser, tmp_path: Path
 ) -> None:
     report = build_site(LocalStore(load_store([FIXTURES / "escaping.ttl"])), tmp_path)
-    seen = visit(browser, report.path)
+    seen = visit(browser, report.path.as_uri(), "explorerReady")
     page = seen.page
     page.evaluate(f"window.explorer.select('{CONCEPT}evil')")
     details = page.locator("#details")

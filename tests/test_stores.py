@@ -1,5 +1,5 @@
-"""The same saved queries give the same answers in memory, in an on-disk Oxigraph store and in
-a real Virtuoso server that `kg push` filled."""
+"""The same saved queries give the same answers in memory, in an on-disk Oxigraph store, through
+`kg serve`, and in a real Virtuoso server that `kg push` filled."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 from kg.query import bind_params, run_query, saved_queries
 from kg.store import EndpointStore, LocalStore, QueryResult, Store, open_store
 from tests.conftest import FIXTURES
+from tests.server import Served
 from tests.virtuoso import Virtuoso
 
 GRAPH = "https://w3id.org/treatment-kg/graph"
@@ -87,6 +88,11 @@ def test_virtuoso_answers_like_memory(
     shipped_store: LocalStore, virtuoso_graph: EndpointStore
 ) -> None:
     expected, got = answers(shipped_store), answers(virtuoso_graph)
+    assert [name for name in expected if expected[name] != got[name]] == []
+
+
+def test_kg_serve_answers_like_memory(shipped_store: LocalStore, served: Served) -> None:
+    expected, got = answers(shipped_store), answers(EndpointStore(served.endpoint))
     assert [name for name in expected if expected[name] != got[name]] == []
 
 

@@ -1,0 +1,327 @@
+"""`kg serve`: one port with the SPARQL 1.1 Protocol endpoint (/sparql), a query page (/), the
+explorer (/explore), the coverage page (/coverage, once built) and /healthz.
+
+waitress speaks HTTP; queries and updates go to kg.workers, which can stop a query at its time
+limit. Nothing is sent until a whole answer exists, so a client never gets a 200 with a cut-off
+body.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any, NamedTuple
+from urllib.parse import parse_qs
+
+from kg.endpoint import GRAPH_TYPES, Answer, Failure, Request, choose_type
+from kg.files import SITE_DIR
+from kg.workers import Busy, TimedOut, WorkerPool
+
+__all__ = ["STATIC_DIR", "Settings", "SparqlApp", "serve"]
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+STATIC_DIR = PACKAGE_DIR / "static"
+TEMPLATE_DIR = PACKAGE_DIR / "templates"
+log = logging.getLogger("kg.serve")
+
+StartResponse = Callable[[str, list[tuple[str, str]]], Any]
+Headers = list[tuple[str, str]]
+
+
+class Settings(NamedTuple):
+    """What `kg serve` allows; the defaults are the safe ones."""
+
+    allow_update: bool = False
+    max_rows: int = 10_000
+    max_request_bytes: int = 1_000_000
+    cors_origins: tuple[str, ...] = ()
+    site_dir: Path = SITE_DIR
+
+
+class _Reply(NamedTuple):
+    status: int
+    headers: Headers
+    body: bytes
+    note: str = ""
+
+
+_CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".txt": "text/plain; charset=utf-8",
+    ".md": "text/plain; charset=utf-8",
+}
+_PAGE_POLICY = (
+    "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self' data:; frame-ancestors 'none'"
+)
+_SD = "http://www.w3.org/ns/sparql-service-description#"
+_SD_PREFIXES = {
+    "sd": _SD,
+    "dcterms": "http://purl.org/dc/terms/",
+    "formats": "http://www.w3.org/ns/formats/",
+}
+_UPDATE_REFUSED = (
+    "this endpoint is read-only: SPARQL Update is refused unless kg serve is started with "
+    "--allow-update"
+)
+
+
+def _text(status: int, message: str, headers: Headers | None = None) -> _Reply:
+    body = (message.rstrip("\n") + "\n").encode()
+    return _Reply(status, [("Content-Type", "text/plain; charset=utf-8"), *(headers or [])], body)
+
+
+class SparqlApp:
+    """The WSGI application behind `kg serve`."""
+
+    def __init__(self, pool: WorkerPool, settings: Settings):
+        self.pool, self.settings = pool, settings
+        self.query_page = _query_page()
+        self.static = {
+            path.relative_to(STATIC_DIR).as_posix(): path
+            for path in STATIC_DIR.rglob("*")
+            if path.is_file()
+        }
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        started = time.perf_counter()
+        method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO") or "/"
+        reply = self._route(method, path, environ)
+        headers = [
+            *reply.headers,
+            *self._cors(environ, path),
+            ("Content-Length", str(len(reply.body))),
+            ("X-Content-Type-Options", "nosniff"),
+            ("Referrer-Policy", "no-referrer"),
+        ]
+        start_response(f"{reply.status} {HTTPStatus(reply.status).phrase}", headers)
+        elapsed = (time.perf_counter() - started) * 1000
+        note = f" {reply.note}" if reply.note else ""
+        log.info(
+            '%s "%s %s" %d %d B %.0f ms%s',
+            environ.get("REMOTE_ADDR", "-"),
+            method,
+            path,
+            reply.status,
+            len(reply.body),
+            elapsed,
+            note,
+        )
+        return [b""] if method == "HEAD" else [reply.body]
+
+    def _route(self, method: str, path: str, environ: dict[str, Any]) -> _Reply:
+        pages: dict[str, Callable[[], _Reply]] = {
+            "/": lambda: _Reply(200, self._page_headers(".html"), self.query_page),
+            "/healthz": self._health,
+            "/explore": lambda: self._site_page("index.html", "kg site"),
+            "/coverage": lambda: self._site_page("coverage.html", "kg site"),
+        }
+        if path == "/sparql":
+            if method == "OPTIONS":
+                return _Reply(204, [("Allow", "GET, POST, OPTIONS")], b"")
+            if method not in {"GET", "HEAD", "POST"}:
+                return _text(405, f"{method} is not allowed here", [("Allow", "GET, POST")])
+            return self._sparql(method, environ)
+        if path in pages or path.startswith("/static/"):
+            if method not in {"GET", "HEAD"}:
+                return _text(405, f"{method} is not allowed here", [("Allow", "GET")])
+            if path in pages:
+                return pages[path]()
+            return self._static(path.removeprefix("/static/"))
+        return _text(404, f"nothing at {path}: try / (query page), /sparql, /explore or /healthz")
+
+    def _page_headers(self, suffix: str) -> Headers:
+        return [("Content-Type", _CONTENT_TYPES[suffix]), ("Content-Security-Policy", _PAGE_POLICY)]
+
+    def _health(self) -> _Reply:
+        status = {
+            "status": "ok",
+            "triples": self.pool.triples,
+            "workers": self.pool.size,
+            "idle_workers": self.pool.idle(),
+        }
+        body = (json.dumps(status) + "\n").encode()
+        return _Reply(200, [("Content-Type", "application/json")], body)
+
+    def _site_page(self, name: str, command: str) -> _Reply:
+        page = self.settings.site_dir / name
+        if not page.is_file():
+            return _text(404, f"{page} has not been built: run `{command}` first")
+        return _Reply(200, [("Content-Type", _CONTENT_TYPES[".html"])], page.read_bytes())
+
+    def _static(self, name: str) -> _Reply:
+        path = self.static.get(name)
+        if path is None:
+            return _text(404, f"no file /static/{name}")
+        content_type = _CONTENT_TYPES.get(path.suffix, "application/octet-stream")
+        return _Reply(200, [("Content-Type", content_type)], path.read_bytes())
+
+    def _cors(self, environ: dict[str, Any], path: str) -> Headers:
+        """CORS only for origins named by --cors-origin, and never with credentials."""
+        origin = environ.get("HTTP_ORIGIN")
+        allowed = self.settings.cors_origins
+        if path != "/sparql" or not origin or not ({origin, "*"} & set(allowed)):
+            return []
+        return [
+            ("Access-Control-Allow-Origin", "*" if "*" in allowed else origin),
+            ("Access-Control-Allow-Methods", "GET, POST"),
+            ("Access-Control-Allow-Headers", "Content-Type, Accept"),
+            ("Access-Control-Expose-Headers", "X-SPARQL-MaxRows"),
+            ("Access-Control-Max-Age", "600"),
+            ("Vary", "Origin"),
+        ]
+
+    def _sparql(self, method: str, environ: dict[str, Any]) -> _Reply:
+        request = self._read_request(method, environ)
+        if isinstance(request, _Reply):
+            return request
+        if request is None:
+            return _service_description(environ, self.settings.allow_update)
+        if request.operation == "update" and not self.settings.allow_update:
+            return _text(403, _UPDATE_REFUSED)
+        try:
+            reply = self.pool.run(request)
+        except TimedOut as stopped:
+            return _text(503, f"{request.operation} {stopped}", [("Retry-After", "1")])
+        except Busy as busy:
+            return _text(503, f"server busy: {busy}", [("Retry-After", "1")])
+        except (EOFError, OSError) as died:
+            return _text(500, f"the worker running this {request.operation} died ({died})")
+        if isinstance(reply, Failure):
+            return _text(reply.status, reply.message)
+        return _answered(reply)
+
+    def _read_request(self, method: str, environ: dict[str, Any]) -> Request | _Reply | None:
+        """The query or update in a request, in any of the protocol's three forms; None for a
+        GET without one (the service description)."""
+        fields = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        if method == "POST":
+            body = self._read_body(environ)
+            if isinstance(body, _Reply):
+                return body
+            content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
+            if content_type == "application/x-www-form-urlencoded":
+                fields = parse_qs(body, keep_blank_values=True)
+            elif content_type in {"application/sparql-query", "application/sparql-update"}:
+                operation = content_type.removeprefix("application/sparql-")
+                fields = {**fields, operation: [body]}
+            else:
+                return _text(
+                    415,
+                    f"POST a query as application/sparql-query, an update as "
+                    f"application/sparql-update, or either as a form; not '{content_type}'",
+                )
+        elif "update" in fields:
+            return _text(405, "SPARQL Update must be sent by POST", [("Allow", "POST")])
+        given = [name for name in ("query", "update") if name in fields]
+        if not given:
+            return None
+        if len(given) > 1 or len(fields[given[0]]) > 1:
+            return _text(400, "send exactly one query or one update per request")
+        operation = given[0]
+        return Request(
+            operation,
+            fields[operation][0],
+            environ.get("HTTP_ACCEPT", ""),
+            self.settings.max_rows,
+            tuple(fields.get("default-graph-uri", [])),
+            tuple(fields.get("named-graph-uri", [])),
+        )
+
+    def _read_body(self, environ: dict[str, Any]) -> str | _Reply:
+        limit = self.settings.max_request_bytes
+        try:
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return _text(400, "Content-Length is not a number")
+        if length > limit:
+            return _text(413, f"the request has {length} bytes; this server takes at most {limit}")
+        try:
+            return str(environ["wsgi.input"].read(length).decode("utf-8"))
+        except UnicodeDecodeError as error:
+            return _text(400, f"the request body is not UTF-8 (byte {error.start})")
+
+
+def _answered(reply: Answer) -> _Reply:
+    headers = [("Content-Type", reply.media_type)]
+    note = f"rows={reply.rows}"
+    if reply.truncated:
+        headers.append(("X-SPARQL-MaxRows", str(reply.rows)))
+        note += " (cut at the row limit)"
+    return _Reply(200, headers, reply.body, note)
+
+
+def _service_description(environ: dict[str, Any], allow_update: bool) -> _Reply:
+    """The SPARQL 1.1 Service Description of this endpoint, in the RDF format asked for."""
+    from wsgiref.util import request_uri
+
+    import pyoxigraph as ox
+
+    media_type = choose_type(environ.get("HTTP_ACCEPT", ""), list(GRAPH_TYPES))
+    if media_type is None:
+        return _text(406, f"the service description can be sent as: {', '.join(GRAPH_TYPES)}")
+    endpoint = request_uri(environ, include_query=False)
+    template = (TEMPLATE_DIR / "service-description.ttl").read_text(encoding="utf-8")
+    triples = [q.triple for q in ox.parse(template, ox.RdfFormat.TURTLE, base_iri=endpoint)]
+    if allow_update:
+        language = ox.NamedNode(f"{_SD}supportedLanguage")
+        triples.append(
+            ox.Triple(ox.NamedNode(endpoint), language, ox.NamedNode(f"{_SD}SPARQL11Update"))
+        )
+    body = ox.serialize(triples, format=GRAPH_TYPES[media_type], prefixes=_SD_PREFIXES)
+    return _Reply(200, [("Content-Type", media_type)], bytes(body or b""))
+
+
+def _query_page() -> bytes:
+    """The query page: the YASGUI editor with the saved queries as ready examples."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    from kg.query import saved_queries
+
+    examples = [
+        {
+            "name": query.name,
+            "title": query.title,
+            "description": query.description,
+            "params": [param._asdict() for param in query.params.values()],
+            "text": query.text,
+        }
+        for query in saved_queries()
+    ]
+    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape())
+    return env.get_template("query.html").render(examples=examples).encode()
+
+
+def serve(
+    pool: WorkerPool,
+    settings: Settings,
+    host: str,
+    port: int,
+    threads: int,
+    on_ready: Callable[[str], None],
+) -> None:
+    """Serve until interrupted; `on_ready` gets the base URL once the port is bound."""
+    from waitress.server import create_server
+
+    server = create_server(
+        SparqlApp(pool, settings),
+        host=host,
+        port=port,
+        threads=threads,
+        ident="treatment-kg",
+        # waitress reads a body before the app sees it; its own cap is the backstop for bodies
+        # sent without a length, and ours (with a clearer message) answers the rest
+        max_request_body_size=2 * settings.max_request_bytes,
+    )
+    shown = f"[{host}]" if ":" in host else host
+    on_ready(f"http://{shown}:{server.effective_port}/")  # type: ignore[union-attr]
+    try:
+        server.run()
+    finally:
+        server.close()
