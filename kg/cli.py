@@ -478,7 +478,7 @@ def diff(old: str, new: str, output_format: str) -> None:
     type=click.Path(file_okay=False, path_type=Path),
     default=SITE_DIR,
     show_default=True,
-    help="Folder with the built explorer (and coverage) pages.",
+    help="Folder with the built explorer page, served at /explore.",
 )
 def serve(
     graph_files: Sequence[Path],
@@ -497,7 +497,6 @@ def serve(
     explorer at /explore and a health check at /healthz. Ctrl-C stops it."""
     import logging
     import os
-    import signal
 
     from kg.serve import Settings
     from kg.serve import serve as run_server
@@ -510,7 +509,7 @@ def serve(
             "--allow-update works on the in-memory graph only: every worker opens an on-disk "
             "store read-only (rebuild it with `kg load` instead)"
         )
-    size = workers or max(2, os.cpu_count() or 1)
+    size = workers or min(64, max(2, os.cpu_count() or 1))
     pool = WorkerPool(Source(tuple(graph_files), disk), size, timeout)
     with _progress(size, f"Starting {size} query workers") as bar:
         pool.start(bar.update)
@@ -521,7 +520,6 @@ def serve(
     logging.getLogger("kg.serve").setLevel(logging.INFO)
     if host not in {"127.0.0.1", "localhost", "::1"}:
         click.echo(f"Warning: listening on {host}: other machines can query this server", err=True)
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
 
     def ready(url: str) -> None:
         mode = "read-write" if allow_update else "read-only"
@@ -531,7 +529,6 @@ def serve(
 
     try:
         run_server(pool, settings, host, port, max(16, 4 * size), ready)
-    except KeyboardInterrupt:
-        click.echo("Stopped")
     finally:
         pool.close()
+    click.echo("Stopped")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+import signal
 import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
@@ -19,7 +20,7 @@ from urllib.parse import parse_qs
 
 from kg.endpoint import GRAPH_TYPES, Answer, Failure, Request, choose_type
 from kg.files import SITE_DIR
-from kg.workers import Busy, TimedOut, WorkerPool
+from kg.workers import Busy, Stopping, TimedOut, WorkerDied, WorkerPool
 
 __all__ = ["STATIC_DIR", "Settings", "SparqlApp", "serve"]
 
@@ -191,8 +192,10 @@ class SparqlApp:
             return _text(503, f"{request.operation} {stopped}", [("Retry-After", "1")])
         except Busy as busy:
             return _text(503, f"server busy: {busy}", [("Retry-After", "1")])
-        except (EOFError, OSError) as died:
-            return _text(500, f"the worker running this {request.operation} died ({died})")
+        except Stopping as stopping:
+            return _text(503, f"{request.operation} not answered: {stopping}")
+        except WorkerDied as died:
+            return _text(500, f"the {request.operation} failed: {died}")
         if isinstance(reply, Failure):
             return _text(reply.status, reply.message)
         return _answered(reply)
@@ -306,7 +309,7 @@ def serve(
     threads: int,
     on_ready: Callable[[str], None],
 ) -> None:
-    """Serve until interrupted; `on_ready` gets the base URL once the port is bound."""
+    """Serve until Ctrl-C or SIGTERM; `on_ready` gets the base URL once the port is bound."""
     from waitress.server import create_server
 
     server = create_server(
@@ -319,9 +322,21 @@ def serve(
         # sent without a length, and ours (with a clearer message) answers the rest
         max_request_body_size=2 * settings.max_request_bytes,
     )
+
+    def stop(*_: object) -> None:
+        # Stopping the workers first ends the queries still running, so waitress's threads
+        # answer them ("the server is stopping") and finish before the sockets close.
+        pool.close()
+        raise KeyboardInterrupt  # waitress's loop ends on this and waits for its threads
+
+    signal.signal(signal.SIGTERM, stop)
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # a background job ignores Ctrl-C
+        signal.signal(signal.SIGINT, stop)
     shown = f"[{host}]" if ":" in host else host
-    on_ready(f"http://{shown}:{server.effective_port}/")  # type: ignore[union-attr]
     try:
+        on_ready(f"http://{shown}:{server.effective_port}/")  # type: ignore[union-attr]
         server.run()
+    except KeyboardInterrupt:  # before the loop ran; inside it, waitress catches its own
+        pass
     finally:
         server.close()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import queue
+import signal
 import threading
 from collections.abc import Callable
 from multiprocessing.connection import Connection
@@ -27,7 +28,7 @@ if TYPE_CHECKING:
 
     import pyoxigraph as ox
 
-__all__ = ["Busy", "Source", "TimedOut", "WorkerPool"]
+__all__ = ["Busy", "Source", "Stopping", "TimedOut", "WorkerDied", "WorkerPool"]
 
 log = logging.getLogger("kg.serve")
 
@@ -47,6 +48,14 @@ class Busy(Exception):
     """Every worker stayed busy for the whole time limit."""
 
 
+class Stopping(Exception):
+    """The server is stopping; the request's worker was stopped with the others."""
+
+
+class WorkerDied(Exception):
+    """The request's worker process ended without answering (out of memory, a crash)."""
+
+
 def _open(source: Source) -> ox.Store:
     import pyoxigraph as ox
 
@@ -59,6 +68,10 @@ def _open(source: Source) -> ox.Store:
 
 def _work(conn: Connection, source: Source, journal: list[str]) -> None:
     """A worker's life: open the store, replay the updates so far, then answer requests."""
+    # Ctrl-C and SIGTERM reach the whole process group; the server decides when workers stop
+    # (it kills them), so that a query running at that moment is answered cleanly.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     try:
         store = _open(source)
         for update in journal:
@@ -70,7 +83,7 @@ def _work(conn: Connection, source: Source, journal: list[str]) -> None:
     while True:
         try:
             request = conn.recv()
-        except (EOFError, KeyboardInterrupt):  # the server has gone
+        except EOFError:  # the server has gone
             return
         conn.send(answer(store, request))
 
@@ -140,7 +153,8 @@ class WorkerPool:
             try:
                 self._ready(self._spawn())
             except StoreError as error:
-                log.error("a replacement worker could not start: %s", error)
+                if not self._closed:
+                    log.error("a replacement worker could not start: %s", error)
 
         threading.Thread(target=restart, daemon=True).start()
 
@@ -164,6 +178,14 @@ class WorkerPool:
                 self._ask(worker, Request("update", update))
                 worker.applied += 1
             reply = self._ask(worker, request)
+        except (EOFError, OSError):
+            self._replace(worker)
+            if self._closed:
+                raise Stopping("the server is stopping") from None
+            code = worker.process.exitcode
+            raise WorkerDied(
+                f"its worker process ended without answering (exit code {code})"
+            ) from None
         except BaseException:
             self._replace(worker)
             raise

@@ -8,6 +8,7 @@ import csv
 import hashlib
 import io
 import json
+import signal
 import threading
 import time
 import urllib.error
@@ -206,6 +207,13 @@ def test_malformed_query_gets_400_with_line_and_column(served: Served) -> None:
     assert reply.text.startswith("query:2:15: expected one of")
 
 
+def test_update_sent_as_a_query_gets_a_hint(served: Served) -> None:
+    reply = get(served, f"PREFIX tkg: <{TKG}>\nINSERT DATA {{ <urn:x> a tkg:Drug }}")
+    assert reply.status == 400
+    assert reply.text.startswith("query:2:")
+    assert reply.text.endswith(" (this is an update: send it as update=, not query=)\n")
+
+
 def test_default_graph_uri_selects_the_dataset(served: Served) -> None:
     qs = urllib.parse.urlencode(
         {"query": "ASK { ?s ?p ?o }", "default-graph-uri": "https://example.org/empty"}
@@ -292,6 +300,29 @@ def test_runaway_query_is_stopped_while_others_are_served(served: Served) -> Non
             break
         time.sleep(0.1)
     assert json.loads(fetch(served.url + "healthz").body)["idle_workers"] == 2
+
+
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_stopping_answers_the_running_query_and_exits_cleanly(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    with running_server(tmp_path / "server.log", "--workers", "1", "--timeout", "60") as server:
+        running: list[Reply] = []
+        client = threading.Thread(target=lambda: running.append(get(server, RUNAWAY)))
+        client.start()
+        for _ in range(100):
+            if json.loads(fetch(server.url + "healthz").body)["idle_workers"] == 0:
+                break
+            time.sleep(0.1)
+        server.process.send_signal(stop)
+        client.join(timeout=30)
+        assert server.process.wait(timeout=30) == 0
+        [reply] = running
+        assert reply.status == 503
+        assert reply.text == "query not answered: the server is stopping\n"
+        assert server.process.stdout is not None
+        assert server.process.stdout.read().splitlines()[-1] == "Stopped"
+        assert "Traceback" not in server.log.read_text()
 
 
 def test_row_limit_is_reported(limited: Served) -> None:
