@@ -213,6 +213,13 @@ EXPECTATIONS["claims"] = lambda rows: (
     )
     or pytest.fail(f"unexpected claims: {len(rows)} rows")
 )
+EXPECTATIONS["predicate-cues"] = lambda rows: (
+    (
+        {"block*", "antagonis*"} <= {r["cue"] for r in rows if r["predicateLabel"] == "blocks"}
+        and len({r["predicate"] for r in rows}) == 26
+    )
+    or pytest.fail(f"unexpected cues: {len(rows)} rows")
+)
 EXPECTATIONS["claim-sources"] = lambda rows: (
     (
         {
