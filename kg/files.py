@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
-__all__ = ["DATA_DIR", "GRAPH_FILE", "QUERY_DIR", "SCHEMA_FILE", "SHAPES_FILE", "SITE_DIR"]
+__all__ = [
+    "DATA_DIR",
+    "GRAPH_FILE",
+    "QUERY_DIR",
+    "SCHEMA_FILE",
+    "SHAPES_FILE",
+    "SITE_DIR",
+    "write_atomically",
+]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -21,3 +31,17 @@ GRAPH_FILE = DATA_DIR / "triples.ttl"
 SCHEMA_FILE = DATA_DIR / "schema.ttl"
 SHAPES_FILE = DATA_DIR / "shapes.ttl"
 SITE_DIR = _PACKAGE.parent / "site"
+
+
+def write_atomically(target: Path, text: str) -> Path:
+    """Write `text` beside `target` and rename it into place, so that an interrupted run never
+    leaves half a file; the folder is made if needed."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=target.parent, delete=False) as tmp:
+        tmp.write(text)
+    umask = os.umask(0)
+    os.umask(umask)
+    # readable like any other written file, not 0600 as a temporary file is made
+    os.chmod(tmp.name, 0o644 & ~umask)
+    os.replace(tmp.name, target)
+    return target

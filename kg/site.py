@@ -3,17 +3,23 @@ vis-network through pyvis, with search, filters, a legend, a details panel and a
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import networkx as nx
 
+from kg.files import write_atomically
 from kg.query import load_query, resolve_concept, run_select
 from kg.store import Store
 
-__all__ = ["TEMPLATE_DIR", "SiteReport", "build_site", "explorer_data", "render_page"]
+__all__ = [
+    "TEMPLATE_DIR",
+    "SiteReport",
+    "build_site",
+    "explorer_data",
+    "render_page",
+    "source_url",
+]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 LAYOUT_SEED = 7
@@ -29,7 +35,7 @@ class SiteReport(NamedTuple):
     claims: int
 
 
-def _source_url(row: Record) -> str | None:
+def source_url(row: Record) -> str | None:
     if row.get("doi"):
         return f"https://doi.org/{row['doi']}"
     if row.get("pmid"):
@@ -67,7 +73,7 @@ def explorer_data(store: Store) -> tuple[list[Record], list[Record]]:
     sources: dict[str, list[Record]] = {}
     for r in _rows(store, "claim-sources"):
         sources.setdefault(str(r["claim"]), []).append(
-            {"citation": str(r["citation"]), "url": _source_url(r), "role": str(r["role"])}
+            {"citation": str(r["citation"]), "url": source_url(r), "role": str(r["role"])}
         )
     edges = [
         {
@@ -149,15 +155,5 @@ def build_site(store: Store, out_dir: Path, focus: str | None = None, depth: int
         title = f"treatment-kg explorer: {label} and {depth} step(s) around it"
     _layout(nodes, edges)
     html = render_page(nodes, edges, title)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    target = out_dir / "index.html"
-    # write beside the target and rename, so an interrupted build never leaves half a page
-    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=out_dir, delete=False) as tmp:
-        tmp.write(html)
-    umask = os.umask(0)
-    os.umask(umask)
-    os.chmod(
-        tmp.name, 0o644 & ~umask
-    )  # readable like any written file, not 0600 as mkstemp makes it
-    os.replace(tmp.name, target)
+    target = write_atomically(out_dir / "index.html", html)
     return SiteReport(target, len(nodes), len(edges))
