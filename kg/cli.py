@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -133,7 +134,6 @@ def _stats_text(stats: Stats) -> str:
 
 
 def _stats_json(stats: Stats) -> str:
-    import json
     from dataclasses import asdict
 
     return json.dumps(asdict(stats), indent=2, ensure_ascii=False)
@@ -532,3 +532,79 @@ def serve(
     finally:
         pool.close()
     click.echo("Stopped")
+
+
+@main.command(short_help="Check which concepts and claims an article covers.")
+@click.argument("inputs", nargs=-1, required=True, metavar="FILE|DIR|-...")
+@STORE_OPTION
+@ENDPOINT_OPTION
+@GRAPH_IRI_OPTION
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "md", "json", "html", "csv"]),
+    default="text",
+    show_default=True,
+    help="text for a terminal, md, json (the documented schema), html (the article with its "
+    "mentions highlighted), csv (one summary row per article).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Write the report to this file; for several articles, a folder that gets one report "
+    "per article and summary.csv and summary.md.",
+)
+@click.option(
+    "--fail-under",
+    type=click.FloatRange(0, 100),
+    metavar="PERCENT",
+    help="Exit with code 1 if an article covers less than PERCENT of the graph's concepts.",
+)
+def coverage(
+    inputs: Sequence[str],
+    store: str,
+    endpoint: str | None,
+    graph_iri: str | None,
+    output_format: str,
+    out: Path | None,
+    fail_under: float | None,
+) -> None:
+    """Report which of the graph's concepts and claims an article (text, Markdown or HTML)
+    covers, which it misses, and what to add first. Give files, folders, or - for stdin."""
+    from kg.coverage import analyse_all, article_paths, load_model
+    from kg.coverage_report import REPORT_FORMATS, batch_summary, write_reports
+    from kg.files import write_atomically
+
+    paths = article_paths(inputs)
+    model = load_model(_open(store, endpoint, graph_iri))
+    read_stdin = sys.stdin.buffer.read
+    if len(paths) > 1:
+        with _progress(len(paths), f"Checking {len(paths)} articles") as bar:
+            done, problems = analyse_all(model, paths, read_stdin, bar.update)
+    else:
+        done, problems = analyse_all(model, paths, read_stdin)
+    reports = [report for _, report in done]
+    single = len(inputs) == 1 and (inputs[0] == "-" or not Path(inputs[0]).is_dir())
+    if single and done and output_format != "csv":
+        article, report = done[0]
+        text = REPORT_FORMATS[output_format](report, article.text)
+        if out is None:
+            click.echo(text)
+        else:
+            click.echo(f"{_shown(write_atomically(out, text + chr(10)))}: coverage report")
+    elif done:
+        click.echo(batch_summary(reports, output_format))
+        if out is not None:
+            write_reports(out, done, output_format if output_format in REPORT_FORMATS else "md")
+            click.echo(f"{_shown(out)}: {len(done)} reports, summary.csv, summary.md", err=True)
+    failed = [r for r in reports if fail_under is not None and r["score"]["concepts"] < fail_under]
+    for problem in problems:
+        click.echo(f"Error: {problem}", err=True)
+    for report in failed:
+        click.echo(
+            f"Below --fail-under {fail_under:g}%: {report['file']} covers "
+            f"{report['score']['concepts']}% of the graph's concepts",
+            err=True,
+        )
+    if problems or failed:
+        sys.exit(1)

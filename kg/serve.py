@@ -11,16 +11,21 @@ from __future__ import annotations
 import json
 import logging
 import signal
+import threading
 import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import parse_qs
 
 from kg.endpoint import GRAPH_TYPES, Answer, Failure, Request, choose_type
 from kg.files import SITE_DIR
+from kg.store import StoreError
 from kg.workers import Busy, Stopping, TimedOut, WorkerDied, WorkerPool
+
+if TYPE_CHECKING:
+    from kg.coverage import CoverageModel
 
 __all__ = ["STATIC_DIR", "Settings", "SparqlApp", "serve"]
 
@@ -83,7 +88,10 @@ class SparqlApp:
 
     def __init__(self, pool: WorkerPool, settings: Settings):
         self.pool, self.settings = pool, settings
-        self.query_page = _query_page()
+        self.query_page = _render_page("query.html", examples=_examples())
+        self.coverage_page = _render_page("coverage.html")
+        self._coverage_model: CoverageModel | None = None
+        self._loading_model = threading.Lock()
         self.static = {
             path.relative_to(STATIC_DIR).as_posix(): path
             for path in STATIC_DIR.rglob("*")
@@ -121,7 +129,7 @@ class SparqlApp:
             "/": lambda: _Reply(200, self._page_headers(".html"), self.query_page),
             "/healthz": self._health,
             "/explore": lambda: self._site_page("index.html", "kg site"),
-            "/coverage": lambda: self._site_page("coverage.html", "kg site"),
+            "/coverage": lambda: _Reply(200, self._page_headers(".html"), self.coverage_page),
         }
         if path == "/sparql":
             if method == "OPTIONS":
@@ -129,6 +137,10 @@ class SparqlApp:
             if method not in {"GET", "HEAD", "POST"}:
                 return _text(405, f"{method} is not allowed here", [("Allow", "GET, POST")])
             return self._sparql(method, environ)
+        if path == "/api/coverage":
+            if method != "POST":
+                return _text(405, 'POST the article as JSON: {"text": ...}', [("Allow", "POST")])
+            return self._coverage(environ)
         if path in pages or path.startswith("/static/"):
             if method not in {"GET", "HEAD"}:
                 return _text(405, f"{method} is not allowed here", [("Allow", "GET")])
@@ -199,6 +211,35 @@ class SparqlApp:
         if isinstance(reply, Failure):
             return _text(reply.status, reply.message)
         return _answered(reply)
+
+    def _coverage(self, environ: dict[str, Any]) -> _Reply:
+        """A coverage report of the posted article: {"text", "name", "kind"} in, the JSON
+        report and its HTML out, from the same code as `kg coverage`."""
+        from kg.coverage import analyse, load_model, read_article
+        from kg.coverage_report import html_fragment
+
+        body = self._read_body(environ)
+        if isinstance(body, _Reply):
+            return body
+        try:
+            posted = json.loads(body)
+            text, name = str(posted["text"]), str(posted.get("name") or "draft")
+            kind = posted.get("kind") if posted.get("kind") in {"text", "md", "html"} else None
+        except (ValueError, KeyError, TypeError):
+            return _text(400, 'post JSON with the article as "text" (and "name", "kind")')
+        try:
+            with self._loading_model:
+                if self._coverage_model is None:
+                    self._coverage_model = load_model(self.pool)
+        except StoreError as error:
+            return _text(503, f"the graph could not be read: {error}", [("Retry-After", "1")])
+        article = read_article(Path(name), text.encode(), kind)
+        report = analyse(self._coverage_model, article)
+        answer = {"report": report, "html": html_fragment(report, article.text)}
+        note = f"concepts={report['score']['concepts_covered']}"
+        return _Reply(
+            200, [("Content-Type", "application/json")], json.dumps(answer).encode(), note
+        )
 
     def _read_request(self, method: str, environ: dict[str, Any]) -> Request | _Reply | None:
         """The query or update in a request, in any of the protocol's three forms; None for a
@@ -281,13 +322,11 @@ def _service_description(environ: dict[str, Any], allow_update: bool) -> _Reply:
     return _Reply(200, [("Content-Type", media_type)], bytes(body or b""))
 
 
-def _query_page() -> bytes:
-    """The query page: the YASGUI editor with the saved queries as ready examples."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
+def _examples() -> list[dict[str, Any]]:
+    """The saved queries, for the query page's list of examples."""
     from kg.query import saved_queries
 
-    examples = [
+    return [
         {
             "name": query.name,
             "title": query.title,
@@ -297,8 +336,13 @@ def _query_page() -> bytes:
         }
         for query in saved_queries()
     ]
+
+
+def _render_page(template: str, **values: Any) -> bytes:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
     env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape())
-    return env.get_template("query.html").render(examples=examples).encode()
+    return env.get_template(template).render(**values).encode()
 
 
 def serve(

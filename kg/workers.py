@@ -202,6 +202,18 @@ class WorkerPool:
         reply: Answer | Failure = worker.conn.recv()
         return reply
 
+    def query(self, text: str) -> ox.QuerySolutions | ox.QueryBoolean:
+        """Run a SELECT or ASK on a worker, so the pool can stand in for a store."""
+        import pyoxigraph as ox
+
+        try:
+            reply = self.run(Request("query", text, "application/sparql-results+json", 10**9))
+        except (Busy, TimedOut, Stopping, WorkerDied) as error:
+            raise StoreError(str(error)) from None
+        if isinstance(reply, Failure):
+            raise StoreError(reply.message)
+        return ox.parse_query_results(reply.body, format=ox.QueryResultsFormat.JSON)
+
     def idle(self) -> int:
         """How many workers are free right now."""
         return self._idle.qsize()

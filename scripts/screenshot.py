@@ -1,48 +1,79 @@
-"""Take the README's screenshot from the real explorer page (site/index.html) in Debian's
-chromium: ketamine selected, with its details open.
+"""Take the README's screenshots from the real pages in Debian's chromium:
 
-Run: python scripts/screenshot.py [OUT.png]   (default docs/explorer.png)
+- docs/explorer.png: the explorer (site/index.html) with the routes from ketamine to
+  neuroplasticity and ketamine's details open;
+- docs/coverage.png: the coverage page of `kg serve` checking tests/corpus/clinic-blog.md.
+
+Run: python scripts/screenshot.py [OUT_DIR]   (default docs/)
 """
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, Page, Route, sync_playwright
 
 from kg.files import SITE_DIR
 
+ROOT = Path(__file__).resolve().parent.parent
 CONCEPT = "https://w3id.org/treatment-kg/concept/"
+ARTICLE = ROOT / "tests/corpus/clinic-blog.md"
+
+
+def new_page(browser: Browser, allowed: str) -> Page:
+    """A page that may load only URLs starting with `allowed`: proof that it works offline."""
+    page = browser.new_page(viewport={"width": 1400, "height": 820})
+
+    def only_allowed(route: Route) -> None:
+        route.continue_() if route.request.url.startswith(allowed) else route.abort()
+
+    page.route("**/*", only_allowed)
+    return page
+
+
+def explorer(browser: Browser, out: Path) -> None:
+    page = new_page(browser, "file://")
+    page.goto((SITE_DIR / "index.html").as_uri())
+    page.wait_for_function("() => window.explorerReady === true")
+    page.fill("#route-from", "ketamine")
+    page.fill("#route-to", "neuroplasticity")
+    page.click("#route-button")
+    page.evaluate(f"window.explorer.showDetails('{CONCEPT}ketamine')")
+    page.screenshot(path=str(out))
+
+
+def coverage(browser: Browser, out: Path) -> None:
+    server = subprocess.Popen(
+        ["kg", "serve", "--port", "0", "--workers", "1"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        url = next(line.split()[-1] for line in server.stdout if "query page" in line)
+        page = new_page(browser, url)
+        page.goto(url + "coverage")
+        page.wait_for_function("() => window.coveragePageReady === true")
+        page.set_input_files("#file", str(ARTICLE))
+        page.wait_for_function("() => window.coverageDone === true")
+        page.evaluate("document.querySelector('#result').scrollIntoView()")
+        page.screenshot(path=str(out))
+    finally:
+        server.terminate()
+        server.wait()
 
 
 def main() -> None:
-    out = (
-        Path(sys.argv[1])
-        if len(sys.argv) > 1
-        else Path(__file__).resolve().parent.parent / "docs/explorer.png"
-    )
+    out_dir = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs"
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        page = browser.new_page(viewport={"width": 1400, "height": 820})
-        page.route(
-            "**/*",
-            lambda route, request: (
-                route.continue_() if request.url.startswith("file://") else route.abort()
-            ),
-        )
-        page.goto((SITE_DIR / "index.html").as_uri())
-        page.wait_for_function("window.explorerReady === true")
-        page.fill("#route-from", "ketamine")
-        page.fill("#route-to", "neuroplasticity")
-        page.click("#route-button")
-        page.evaluate(f"window.explorer.showDetails('{CONCEPT}ketamine')")
-        page.screenshot(path=str(out))
+        explorer(browser, out_dir / "explorer.png")
+        coverage(browser, out_dir / "coverage.png")
         browser.close()
-    print(out)
+    print(out_dir / "explorer.png", out_dir / "coverage.png")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,252 @@
+"""Coverage reports as people read them: a terminal report, Markdown, JSON, an HTML page with
+the article's mentions highlighted, and a summary table for a batch of articles."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from kg.files import write_atomically
+
+if TYPE_CHECKING:
+    from kg.coverage import Article
+
+__all__ = [
+    "REPORT_FORMATS",
+    "SUMMARY_FORMATS",
+    "batch_summary",
+    "highlighted",
+    "html_fragment",
+    "summary_rows",
+    "write_reports",
+]
+
+Report = dict[str, Any]
+TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+SHOWN = 10  # missing concepts and claims listed in the text and Markdown reports
+
+
+def _claim(claim: dict[str, Any]) -> str:
+    debated = " (debated)" if claim["status"] == "debated" else ""
+    return f"{claim['subject']} {claim['predicate']} {claim['object']}{debated}"
+
+
+def _source(entry: dict[str, Any]) -> str:
+    source = entry["source"]
+    if not source:
+        return ""
+    return f"{source['citation']} <{source['url']}>" if source["url"] else source["citation"]
+
+
+def _headline(report: Report) -> list[str]:
+    score = report["score"]
+    negated = sum(1 for c in report["concepts"] if c["negated"])
+    return [
+        f"Concepts: {score['concepts_covered']} of {score['concepts_total']} covered "
+        f"({score['concepts']}%), {negated} mentioned only under negation",
+        f"Claims: {score['claims_expressed']} of {score['claims_total']} expressed "
+        f"({score['claims']}%)",
+    ]
+
+
+def _text(report: Report) -> str:
+    lines = [report["file"], *("  " + line for line in _headline(report)), ""]
+    lines.append("Concepts mentioned")
+    for c in report["concepts"]:
+        state = "negated only" if c["negated"] else f"x{c['count']}"
+        forms = ", ".join(c["surface_forms"])
+        lines.append(f"  {c['label']} ({c['category']}, {state}): {forms}")
+    lines += ["", "Claims expressed"]
+    lines += [f'  {_claim(c)}\n      "{c["sentence"]}"' for c in report["claims"]["expressed"]]
+    lines += ["", "Mechanism chains"]
+    for chain in report["chains"]:
+        stated, skipped = len(chain["stated"]), len(chain["skipped"])
+        lines.append(f"  {chain['drug']}: {stated} of {stated + skipped} links stated")
+        lines += [f"    skips: {_claim(c)}" for c in chain["skipped"][:SHOWN]]
+    lines += ["", "Add first: the missing concepts most related to this article"]
+    for rank, m in enumerate(report["missing"][:SHOWN], 1):
+        lines.append(f"  {rank}. {m['label']} ({m['category']}, relevance {m['relevance']:.2f})")
+        if m["definition"]:
+            lines.append(f"     {m['definition']}")
+        if m["source"]:
+            lines.append(f"     Read: {_source(m)}")
+    lines += ["", "Claims about what it mentions that it does not state"]
+    lines += [f"  {_claim(c)}" for c in report["claims"]["missing"][:SHOWN]]
+    return "\n".join(lines)
+
+
+def _cell(value: object) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown(report: Report) -> str:
+    lines = [f"## Coverage of {_cell(report['file'])}", ""]
+    lines += [f"- {line}" for line in _headline(report)]
+    lines += ["", "| concept | category | mentions | forms |", "| --- | --- | --- | --- |"]
+    for c in report["concepts"]:
+        state = "negated only" if c["negated"] else str(c["count"])
+        forms = ", ".join(c["surface_forms"])
+        lines.append(f"| {_cell(c['label'])} | {c['category']} | {state} | {_cell(forms)} |")
+    lines += ["", "### Claims expressed", ""]
+    lines += [
+        f"- {_cell(_claim(c))}: “{_cell(c['sentence'])}”" for c in report["claims"]["expressed"]
+    ]
+    lines += ["", "### Mechanism chains", ""]
+    for chain in report["chains"]:
+        stated, skipped = len(chain["stated"]), len(chain["skipped"])
+        lines.append(f"- **{chain['drug']}**: {stated} of {stated + skipped} links stated")
+        lines += [f"  - skips {_cell(_claim(c))}" for c in chain["skipped"][:SHOWN]]
+    lines += ["", "### Add first", ""]
+    for m in report["missing"][:SHOWN]:
+        read = f" Read: {_cell(_source(m))}" if m["source"] else ""
+        definition = _cell(m["definition"])
+        lines.append(f"1. **{_cell(m['label'])}** ({m['category']}): {definition}{read}")
+    lines += ["", "### Claims about what it mentions that it does not state", ""]
+    lines += [f"- {_cell(_claim(c))}" for c in report["claims"]["missing"][:SHOWN]]
+    return "\n".join(lines)
+
+
+def _json(report: Report) -> str:
+    return json.dumps(report, indent=2, ensure_ascii=False)
+
+
+def highlighted(text: str, report: Report) -> list[dict[str, Any]]:
+    """The article as segments: plain text, or a mention with its concept, for highlighting."""
+    spans = sorted(
+        (start, end, c, [start, end] in c["negated_spans"])
+        for c in report["concepts"]
+        for start, end in c["spans"]
+    )
+    segments: list[dict[str, Any]] = []
+    position = 0
+    for start, end, concept, negated in spans:
+        segments.append({"text": text[position:start]})
+        segments.append(
+            {
+                "text": text[start:end],
+                "iri": concept["iri"],
+                "label": concept["label"],
+                "category": concept["category"],
+                "negated": negated,
+            }
+        )
+        position = end
+    segments.append({"text": text[position:]})
+    return [s for s in segments if s["text"]]
+
+
+def _render(template: str, report: Report, text: str) -> str:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    loader = FileSystemLoader([TEMPLATE_DIR, STATIC_DIR])
+    env = Environment(loader=loader, autoescape=select_autoescape())
+    return env.get_template(template).render(
+        report=report, segments=highlighted(text, report), headline=_headline(report)
+    )
+
+
+def _html(report: Report, text: str) -> str:
+    return _render("coverage-report.html", report, text)
+
+
+def html_fragment(report: Report, text: str) -> str:
+    """The report's body alone, for the coverage page of `kg serve` to show."""
+    return _render("coverage-body.html", report, text)
+
+
+# text is the article's readable text, which the HTML report shows highlighted
+REPORT_FORMATS: dict[str, Callable[[Report, str], str]] = {
+    "text": lambda report, text: _text(report),
+    "md": lambda report, text: _markdown(report),
+    "json": lambda report, text: _json(report),
+    "html": _html,
+}
+SUFFIXES = {"text": ".txt", "md": ".md", "json": ".json", "html": ".html"}
+
+SUMMARY_HEADER = [
+    "file",
+    "concepts covered",
+    "concept coverage %",
+    "negated only",
+    "claims expressed",
+    "claim coverage %",
+    "add first",
+]
+
+
+def summary_rows(reports: Sequence[Report]) -> list[list[str]]:
+    """One row per article: its scores and the three missing concepts to add first."""
+    return [
+        [
+            r["file"],
+            str(r["score"]["concepts_covered"]),
+            str(r["score"]["concepts"]),
+            str(sum(1 for c in r["concepts"] if c["negated"])),
+            str(r["score"]["claims_expressed"]),
+            str(r["score"]["claims"]),
+            "; ".join(m["label"] for m in r["missing"][:3]),
+        ]
+        for r in reports
+    ]
+
+
+def _summary_csv(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerows([SUMMARY_HEADER, *rows])
+    return out.getvalue().rstrip("\n")
+
+
+def _summary_markdown(rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(SUMMARY_HEADER) + " |", "|" + " --- |" * len(SUMMARY_HEADER)]
+    lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _summary_text(rows: list[list[str]]) -> str:
+    table = [SUMMARY_HEADER[:6], *(row[:6] for row in rows)]
+    widths = [max(len(row[i]) for row in table) for i in range(6)]
+    return "\n".join(
+        "  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip()
+        for row in table
+    )
+
+
+SUMMARY_FORMATS: dict[str, Callable[[list[list[str]]], str]] = {
+    "text": _summary_text,
+    "md": _summary_markdown,
+    "csv": _summary_csv,
+}
+
+
+def write_reports(out: Path, done: Sequence[tuple[Article, Report]], report_format: str) -> None:
+    """Write one report per article into the folder `out`, named after the article (a number
+    added where two share a name), and the batch's summary as summary.csv and summary.md."""
+    used: set[str] = set()
+    for article, report in done:
+        stem = name = Path(article.name).name
+        number = 1
+        while name in used:
+            number += 1
+            name = f"{stem}-{number}"
+        used.add(name)
+        body = REPORT_FORMATS[report_format](report, article.text)
+        write_atomically(out / f"{name}{SUFFIXES[report_format]}", body + "\n")
+    rows = summary_rows([report for _, report in done])
+    for summary_format in ("csv", "md"):
+        summary = SUMMARY_FORMATS[summary_format](rows)
+        write_atomically(out / f"summary.{summary_format}", summary + "\n")
+
+
+def batch_summary(reports: Sequence[Report], output_format: str) -> str:
+    """What a batch prints: every report for json, else one summary row per article (html
+    prints the Markdown table, its per-article pages going to --out)."""
+    if output_format == "json":
+        return json.dumps(list(reports), indent=2, ensure_ascii=False)
+    table_format = output_format if output_format in SUMMARY_FORMATS else "md"
+    return SUMMARY_FORMATS[table_format](summary_rows(reports))

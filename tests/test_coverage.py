@@ -1,0 +1,380 @@
+"""`kg coverage`: matching on the hand-made corpus (precision and recall against gold lists), the
+matching rules one by one, the report in each format, batches, and the coverage page of
+`kg serve` in headless chromium, which must find exactly what the CLI finds."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+
+from kg.coverage import CoverageModel, analyse, find_mentions, load_model, read_article
+from kg.coverage_report import REPORT_FORMATS
+from kg.errors import DataError
+from kg.matcher import Matcher, Name
+from kg.store import LocalStore
+from tests.browser import visit
+from tests.conftest import ROOT
+from tests.server import Served
+from tests.test_data import SEED_CONCEPTS
+
+CORPUS = ROOT / "tests/corpus"
+CONCEPT = "https://w3id.org/treatment-kg/concept/"
+ARTICLES = sorted(p for p in CORPUS.iterdir() if p.suffix != ".tsv" and p.name != "README.md")
+
+
+def gold(article: Path) -> dict[str, str]:
+    """concept IRI -> 'mentioned' or 'negated', from the article's hand-made gold list."""
+    path = article.with_name(article.name.rsplit(".", 1)[0] + ".gold.tsv")
+    with path.open(encoding="utf-8") as rows:
+        return {
+            row["concept"].replace("concept:", CONCEPT): row["status"]
+            for row in csv.DictReader(rows, delimiter="\t")
+        }
+
+
+@pytest.fixture(scope="module")
+def model(shipped_store: LocalStore) -> CoverageModel:
+    return load_model(shipped_store)
+
+
+def covered(report: dict[str, object]) -> set[str]:
+    return {c["iri"] for c in report["concepts"] if not c["negated"]}  # type: ignore[attr-defined]
+
+
+# --- accuracy on the corpus ----------------------------------------------------------------
+
+
+def test_corpus_has_every_kind_of_article() -> None:
+    assert len(ARTICLES) >= 8
+    assert {a.suffix for a in ARTICLES} == {".txt", ".md", ".html"}
+
+
+def test_precision_and_recall_on_the_corpus(model: CoverageModel) -> None:
+    found = wanted = hits = 0
+    for article in ARTICLES:
+        expected = {iri for iri, status in gold(article).items() if status == "mentioned"}
+        got = covered(analyse(model, read_article(article)))
+        found, wanted, hits = found + len(got), wanted + len(expected), hits + len(got & expected)
+    precision, recall = hits / found, hits / wanted
+    assert precision >= 0.95, f"precision {precision:.3f}"
+    assert recall >= 0.95, f"recall {recall:.3f}"
+    assert wanted >= 140
+
+
+def test_negated_mentions_on_the_corpus(model: CoverageModel) -> None:
+    article = CORPUS / "negations-abbreviations.txt"
+    report = analyse(model, read_article(article))
+    negated = {c["iri"] for c in report["concepts"] if c["negated"]}
+    assert negated == {iri for iri, status in gold(article).items() if status == "negated"}
+    assert len(negated) == 8
+
+
+def test_the_seed_article_yields_every_concept_it_names(model: CoverageModel) -> None:
+    report = analyse(model, read_article(ROOT / "data/reference/seed-article.txt"))
+    assert {CONCEPT + local for local in SEED_CONCEPTS.values()} <= covered(report)
+
+
+# --- the matching rules --------------------------------------------------------------------
+
+NAMES = [
+    Name("nmda", "NMDA"),
+    Name("nmdar", "NMDA receptor"),
+    Name("nmdar", "N-methyl-D-aspartate receptor"),
+    Name("np", "neuroplasticity"),
+    Name("ket", "ketamine"),
+    Name("esk", "esketamine"),
+    Name("therapist", "therapist"),
+    Name("mor", "μ-opioid receptor"),
+    Name("ds", "dendritic spine"),
+    Name("bdnf", "BDNF"),
+]
+
+
+def spans(text: str) -> list[tuple[str, str]]:
+    return [(m.concept, text[m.start : m.end]) for m in Matcher(NAMES).find(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NMDA and nmda and Nmda", [("nmda", "NMDA")]),
+        ("BDNF rises; bdnf does not count", [("bdnf", "BDNF")]),
+        (
+            "NMDA receptors and ketamine's effect",
+            [("nmdar", "NMDA receptors"), ("ket", "ketamine")],
+        ),
+        (
+            "ketamine\u2019s \u201cNMDA receptor\u201d",
+            [("ket", "ketamine"), ("nmdar", "NMDA receptor")],
+        ),
+        ("neuro-plasticity", [("np", "neuro-plasticity")]),
+        ("N-methyl-D-aspartate\nreceptor", [("nmdar", "N-methyl-D-aspartate\nreceptor")]),
+        ("dendritic-spines", [("ds", "dendritic-spines")]),
+        ("esketamine, ketamines, ketaminergic", [("esk", "esketamine"), ("ket", "ketamines")]),
+        ("the rapist", []),
+        ("µ-opioid receptor (micro sign)", [("mor", "µ-opioid receptor")]),
+        ("İİİ ketamine", [("ket", "ketamine")]),
+        ("café ketamine", [("ket", "ketamine")]),
+        (
+            "loops\u2014ketamine\u2013NMDA--BDNF",
+            [("ket", "ketamine"), ("nmda", "NMDA"), ("bdnf", "BDNF")],
+        ),
+    ],
+)
+def test_matching_rules(text: str, expected: list[tuple[str, str]]) -> None:
+    assert spans(text) == expected
+
+
+def test_abbreviation_defined_in_the_text(model: CoverageModel) -> None:
+    text = "MOR is not mentioned yet. The mu-opioid receptor (MOR) matters. Naltrexone blocks MOR."
+    mentions = [(m.concept, m.surface) for m in find_mentions(model, text)]
+    mor = f"{CONCEPT}mu-opioid-receptor"
+    assert mentions == [
+        (mor, "mu-opioid receptor"),
+        (f"{CONCEPT}naltrexone", "Naltrexone"),
+        (mor, "MOR"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "negated"),
+    [
+        ("Ketamine is not an SSRI.", {"ssri"}),
+        ("Esketamine is not an opioid painkiller.", set()),
+        ("Patients reported neither dizziness nor lethargy.", {"dizziness", "lethargy"}),
+        ("They didn't report vertigo.", {"vertigo"}),
+        ("No sedation was seen, but dizziness was common.", {"sedation"}),
+    ],
+)
+def test_negation(model: CoverageModel, text: str, negated: set[str]) -> None:
+    got = {m.concept.removeprefix(CONCEPT) for m in find_mentions(model, text) if m.negated}
+    assert got == negated
+
+
+def test_claim_needs_both_ends_and_a_cue_in_one_sentence(model: CoverageModel) -> None:
+    def expressed(text: str) -> list[str]:
+        report = analyse(model, read_article(Path("a.txt"), text.encode()))
+        return [c["iri"].rsplit("/", 1)[1] for c in report["claims"]["expressed"]]
+
+    assert expressed("Ketamine blocks the NMDA receptor.") == ["ketamine--blocks--nmda-receptor"]
+    assert expressed("Ketamine and the NMDA receptor.") == []
+    assert expressed("Ketamine is a drug. It blocks the NMDA receptor.") == []
+
+
+def test_chain_and_missing_concepts(model: CoverageModel) -> None:
+    text = "Ketamine blocks the NMDA receptor, which leads to a glutamate surge."
+    report = analyse(model, read_article(Path("a.txt"), text.encode()))
+    [chain] = [c for c in report["chains"] if c["drug"] == "ketamine"]
+    assert [c["object"] for c in chain["stated"]] == ["NMDA receptor", "glutamate surge"]
+    assert len(chain["skipped"]) > 10
+    top = report["missing"][:10]
+    assert top[0]["relevance"] == 1.0
+    assert all(m["definition"] for m in top)
+    assert all(m["source"] and m["source"]["citation"] for m in top)
+    assert "AMPA receptor" in {m["label"] for m in report["missing"][:15]}
+
+
+def test_new_synonym_in_the_data_is_matched(kg, tmp_path: Path) -> None:
+    data = (ROOT / "data/triples.ttl").read_text(encoding="utf-8")
+    extra = '\nconcept:glutamate-surge skos:altLabel "glutamatergic storm"@en .\n'
+    (tmp_path / "graph.ttl").write_text(data + extra, encoding="utf-8")
+    store = f"oxigraph:{tmp_path / 'store'}"
+    assert kg("load", str(tmp_path / "graph.ttl"), "--store", store).returncode == 0
+    article = tmp_path / "a.txt"
+    article.write_text("Ketamine sets off a glutamatergic storm.", encoding="utf-8")
+    result = kg("coverage", str(article), "--store", store, "--format", "json")
+    labels = [c["label"] for c in json.loads(result.stdout)["concepts"]]
+    assert labels == ["ketamine", "glutamate surge"]
+
+
+# --- input ---------------------------------------------------------------------------------
+
+
+def test_html_scripts_and_styles_are_dropped(model: CoverageModel) -> None:
+    raw = "<style>.bdnf{}</style><p>Ketamine</p><script>var BDNF = 1;</script>"
+    article = read_article(Path("a.html"), raw.encode())
+    assert len(article.text) == len(raw)
+    assert [c["label"] for c in analyse(model, article)["concepts"]] == ["ketamine"]
+
+
+def test_unreadable_files_are_named_and_the_rest_reported(kg, tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text("Ketamine blocks the NMDA receptor.", encoding="utf-8")
+    (tmp_path / "binary.txt").write_bytes(b"\x00\x01\x02PNG")
+    (tmp_path / "latin1.txt").write_bytes("Ketamine\ncaf\xe9".encode("latin-1"))
+    result = kg("coverage", str(tmp_path), "--format", "csv")
+    assert result.returncode == 1
+    assert f"Error: {tmp_path / 'binary.txt'}: is a binary file, not text" in result.stderr
+    assert f"Error: {tmp_path / 'latin1.txt'}:2: is not UTF-8 text (byte 12)" in result.stderr
+    rows = list(csv.reader(result.stdout.splitlines()))
+    assert [row[0] for row in rows[1:]] == [str(tmp_path / "good.txt")]
+    assert "Traceback" not in result.stderr
+
+
+def test_stdin(kg) -> None:
+    result = kg("coverage", "-", "--format", "json", stdin="Ketamine raises BDNF levels.")
+    report = json.loads(result.stdout)
+    assert report["file"] == "<stdin>"
+    assert [c["label"] for c in report["concepts"]] == ["ketamine", "BDNF"]
+    assert report["claims"]["expressed"][0]["iri"].endswith("ketamine--increases--bdnf")
+
+
+def test_missing_input_is_explained(kg) -> None:
+    result = kg("coverage", "no/such/article.md")
+    assert result.returncode == 1
+    assert result.stderr == "Error: no/such/article.md: no such file or folder\n"
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def test_json_report_keys_are_stable(kg) -> None:
+    result = kg("coverage", str(CORPUS / "news.txt"), "--format", "json")
+    report = json.loads(result.stdout)
+    assert set(report) == {"file", "concepts", "missing", "claims", "chains", "score"}
+    assert set(report["concepts"][0]) == {
+        "iri",
+        "label",
+        "category",
+        "count",
+        "surface_forms",
+        "spans",
+        "negated",
+        "negated_spans",
+    }
+    assert set(report["missing"][0]) == {
+        "iri",
+        "label",
+        "category",
+        "relevance",
+        "definition",
+        "source",
+    }
+    assert set(report["claims"]) == {"expressed", "missing"}
+    assert set(report["score"]) >= {"concepts", "claims", "per_category"}
+    raw = (CORPUS / "news.txt").read_text(encoding="utf-8")
+    for concept in report["concepts"]:
+        for start, end in concept["spans"]:
+            assert " ".join(raw[start:end].split()) in concept["surface_forms"]
+
+
+def test_text_report(kg) -> None:
+    result = kg("coverage", str(CORPUS / "negations-abbreviations.txt"))
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[:3] == [
+        str(CORPUS / "negations-abbreviations.txt"),
+        "  Concepts: 10 of 108 covered (9.3%), 8 mentioned only under negation",
+        "  Claims: 2 of 171 expressed (1.2%)",
+    ]
+    assert "  mu-opioid receptor (Receptor, x2): MOR, mu-opioid receptor" in lines
+    assert "  selective serotonin reuptake inhibitor (Drug class, negated only): SSRI" in lines
+
+
+def test_html_report_escapes_the_article(model: CoverageModel) -> None:
+    text = 'Ketamine <script>alert("x")</script> & <b>BDNF</b>'
+    article = read_article(Path("a.txt"), text.encode())
+    page = REPORT_FORMATS["html"](analyse(model, article), article.text)
+    assert "<script>alert" not in page
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;" in page
+    assert 'title="ketamine (Drug)">Ketamine</mark>' in page
+
+
+def test_batch_writes_reports_and_summaries(kg, tmp_path: Path) -> None:
+    result = kg("coverage", str(CORPUS), "--format", "md", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("| file | concepts covered | concept coverage % |")
+    assert len(lines) == 2 + len(ARTICLES) + 1  # the corpus README is an article too
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert "summary.csv" in written and "summary.md" in written
+    assert "news.txt.md" in written and "patient-leaflet.html.md" in written
+    with (tmp_path / "summary.csv").open() as summary:
+        rows = list(csv.DictReader(summary))
+    news = next(r for r in rows if r["file"].endswith("news.txt"))
+    mentioned = [s for s in gold(CORPUS / "news.txt").values() if s == "mentioned"]
+    assert news["concepts covered"] == str(len(mentioned))
+
+
+def test_batch_keeps_reports_of_articles_with_the_same_name(kg, tmp_path: Path) -> None:
+    for folder in ("draft", "final"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "post.txt").write_text(f"{folder}: ketamine blocks NMDA receptors.")
+    out = tmp_path / "reports"
+    result = kg("coverage", str(tmp_path / "draft"), str(tmp_path / "final"), "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "post.txt-2.txt",
+        "post.txt.txt",
+        "summary.csv",
+        "summary.md",
+    ]
+    assert (out / "post.txt.txt").read_text().startswith(str(tmp_path / "draft" / "post.txt"))
+    assert (out / "post.txt-2.txt").read_text().startswith(str(tmp_path / "final" / "post.txt"))
+
+
+def test_fail_under(kg) -> None:
+    low = kg("coverage", str(CORPUS / "off-topic.txt"), "--fail-under", "5")
+    assert low.returncode == 1
+    assert "Below --fail-under 5%: " in low.stderr
+    assert "covers 0.9% of the graph's concepts" in low.stderr
+    assert kg("coverage", str(CORPUS / "news.txt"), "--fail-under", "5").returncode == 0
+
+
+# --- the coverage page ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("article", ARTICLES, ids=lambda p: p.name)
+def test_coverage_page_finds_what_the_cli_finds(
+    kg, browser: Browser, served: Served, article: Path
+) -> None:
+    cli = json.loads(kg("coverage", str(article), "--format", "json").stdout)
+    shown = read_article(article).text  # the text a reader sees: same offsets as the file
+    expected = sorted(
+        (start, c["iri"], shown[start:end], [start, end] in c["negated_spans"])
+        for c in cli["concepts"]
+        for start, end in c["spans"]
+    )
+    seen = visit(browser, served.url + "coverage", "coveragePageReady")
+    page = seen.page
+    page.set_input_files("#file", str(article))
+    page.wait_for_function("() => window.coverageDone === true")
+    marks = page.eval_on_selector_all(
+        ".text mark",
+        "marks => marks.map(m => [m.dataset.concept, m.textContent, m.classList.contains('negated')])",
+    )
+    assert marks == [[iri, surface, negated] for _, iri, surface, negated in expected]
+    assert page.evaluate("window.coverageReport.score") == cli["score"]
+    assert seen.errors == []
+    assert seen.outside == []
+    page.close()
+
+
+def test_coverage_page_takes_a_pasted_draft(browser: Browser, served: Served) -> None:
+    seen = visit(browser, served.url + "coverage", "coveragePageReady")
+    seen.page.fill("#draft", "Ketamine is not an SSRI; it blocks the NMDA receptor.")
+    seen.page.click("#check")
+    seen.page.wait_for_function("() => window.coverageDone === true")
+    assert seen.page.inner_text("#status").startswith("2 concepts covered")
+    assert seen.page.locator(".text mark.negated").all_inner_texts() == ["SSRI"]
+    seen.page.close()
+
+
+def test_coverage_api_rejects_bad_json(served: Served) -> None:
+    import urllib.error
+    import urllib.request
+
+    request = urllib.request.Request(served.url + "api/coverage", data=b"not json", method="POST")
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(request, timeout=30)
+    assert error.value.code == 400
+
+
+def test_read_article_reports_binary(tmp_path: Path) -> None:
+    path = tmp_path / "x.md"
+    path.write_bytes(b"\x00abc")
+    with pytest.raises(DataError, match="is a binary file"):
+        read_article(path)
