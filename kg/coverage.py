@@ -180,6 +180,9 @@ _BLOCK = re.compile(
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);")
 _MD_LINK_TARGET = re.compile(r"(?<=\])\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 _MD_HTML = re.compile(r"<[^>\n]+>")
+# how an article's file suffix says to read it; a folder is searched for these suffixes
+_KINDS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
+ARTICLE_SUFFIXES = {".txt", ".text", *_KINDS}
 
 
 def _blank(match: re.Match[str], fill: str = " ") -> str:
@@ -196,7 +199,7 @@ def readable_text(raw: str, kind: str) -> str:
     (43, ['NMDA', '&', 'AMPA'])
     """
     if kind == "html":
-        text = _HIDDEN.sub(lambda m: _blank(m), raw)
+        text = _HIDDEN.sub(_blank, raw)
         text = _TAG.sub(
             lambda m: (
                 "\n\n" + " " * (len(m.group(0)) - 2) if _BLOCK.match(m.group(0)) else _blank(m)
@@ -212,14 +215,7 @@ def readable_text(raw: str, kind: str) -> str:
 
 
 def _kind(path: Path) -> str:
-    suffix = path.suffix.lower()
-    return (
-        "html"
-        if suffix in {".html", ".htm"}
-        else "md"
-        if suffix in {".md", ".markdown"}
-        else "text"
-    )
+    return _KINDS.get(path.suffix.lower(), "text")
 
 
 def read_article(path: Path | None, data: bytes | None = None, kind: str | None = None) -> Article:
@@ -477,8 +473,6 @@ def _score(model: CoverageModel, covered: set[str], expressed: int) -> dict[str,
 
 
 # --- batches -------------------------------------------------------------------------------
-
-ARTICLE_SUFFIXES = {".txt", ".text", ".md", ".markdown", ".html", ".htm"}
 
 
 def article_paths(inputs: Sequence[str]) -> list[Path | None]:
