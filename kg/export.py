@@ -11,6 +11,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from kg.files import written_in_place
 from kg.query import load_query, run_select
 from kg.results import PREFIXES
 from kg.site import Record, explorer_data
@@ -292,7 +293,9 @@ RDF_FORMATS = {"turtle", "ntriples", "jsonld"}
 
 def export_graph(store: Store, output_format: str, out: Path) -> tuple[int, str]:
     """Write the graph to `out` (a folder for csv); says how many of what it wrote: triples for
-    the RDF formats, nodes and edges for the others."""
-    count = EXPORTERS[output_format](store, out)
+    the RDF formats, nodes and edges for the others. A failed or interrupted export leaves no
+    half-written file behind."""
+    with written_in_place(out) as partial:
+        count = EXPORTERS[output_format](store, partial)
     unit = {"sssom": "mappings"}.get(output_format, "nodes and edges")
     return count, "triples" if output_format in RDF_FORMATS else unit

@@ -90,6 +90,32 @@ def test_unknown_format_is_a_usage_error(kg, tmp_path: Path) -> None:
     assert not (tmp_path / "x").exists()
 
 
+def test_export_makes_missing_folders(kg, tmp_path: Path) -> None:
+    out = tmp_path / "new" / "folder" / "graph.ttl"
+    result = kg("export", "--format", "turtle", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert len(Graph().parse(out, format="turtle")) > 3000
+    assert [p.name for p in out.parent.iterdir()] == ["graph.ttl"]
+
+
+def test_export_that_cannot_be_written_is_explained_and_leaves_nothing(kg, tmp_path: Path) -> None:
+    taken = tmp_path / "graph.ttl"
+    taken.mkdir()
+    (taken / "keep.txt").write_text("mine")
+    result = kg("export", "--format", "turtle", "--out", str(taken))
+    assert result.returncode == 1
+    assert result.stderr == f"Error: {taken}: cannot be written (Is a directory)\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl"]
+    assert [p.name for p in taken.iterdir()] == ["keep.txt"]
+
+
+def test_folder_export_keeps_other_files(kg, tmp_path: Path) -> None:
+    (tmp_path / "notes.md").write_text("mine")
+    result = kg("export", "--format", "csv", "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["edges.csv", "nodes.csv", "notes.md"]
+
+
 def test_kgx_nodes_and_edges_use_biolink(kg, shipped_store: LocalStore, tmp_path: Path) -> None:
     _, concepts, claims = _counts(shipped_store)
     assert kg("export", "--format", "kgx", "--out", str(tmp_path)).returncode == 0
