@@ -41,6 +41,8 @@ NEGATION_WINDOW = 5
 # A line shorter than this, followed by a line break, is taken for a heading, not wrapped prose.
 HEADING_LENGTH = 50
 _NEGATION = re.compile(r"^(?:not|no|never|without|neither|nor|none|cannot|lacks?|lacking)$|n't$")
+# Phrases that begin with a negation word but negate nothing ("not only X but also Y").
+_NOT_NEGATING = re.compile(r"\b(?:not only|not just|not least|no doubt|no wonder|no matter)\b")
 _CLAUSE_BREAK = re.compile(r"[.;:!?()\[\]]|\n\s*\n|\b(?:but|although|though|however|whereas)\b")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n")
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
@@ -265,7 +267,7 @@ def _negated(text: str, start: int) -> bool:
         heading = text[text.rfind("\n", 0, newline) + 1 : newline]
         if len(heading.strip()) < HEADING_LENGTH:
             before = text[newline:start]
-    words = _WORD.findall(before.lower())[-NEGATION_WINDOW:]
+    words = _WORD.findall(_NOT_NEGATING.sub(" ", before.lower()))[-NEGATION_WINDOW:]
     return any(_NEGATION.search(word.replace("\u2019", "'")) for word in words)
 
 

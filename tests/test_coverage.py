@@ -148,6 +148,9 @@ def test_abbreviation_defined_in_the_text(model: CoverageModel) -> None:
         ("Patients reported neither dizziness nor lethargy.", {"dizziness", "lethargy"}),
         ("They didn't report vertigo.", {"vertigo"}),
         ("No sedation was seen, but dizziness was common.", {"sedation"}),
+        ("Ketamine not only blocks NMDA receptors but raises BDNF.", set()),
+        ("No wonder ketamine helps depression.", set()),
+        ("Ketamine works not just on NMDA receptors.", set()),
     ],
 )
 def test_negation(model: CoverageModel, text: str, negated: set[str]) -> None:
