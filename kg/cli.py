@@ -494,7 +494,8 @@ def serve(
     site_dir: Path,
 ) -> None:
     """Serve the graph over the SPARQL 1.1 Protocol at /sparql, with a query page at /, the
-    explorer at /explore and a health check at /healthz. Ctrl-C stops it."""
+    explorer at /explore, the coverage page at /coverage and a health check at /healthz.
+    Ctrl-C stops it."""
     import logging
     import os
 
@@ -524,7 +525,13 @@ def serve(
     def ready(url: str) -> None:
         mode = "read-write" if allow_update else "read-only"
         click.echo(f"Serving {pool.triples} triples ({mode}, {size} workers, {timeout:g} s limit)")
-        click.echo(f"  query page  {url}\n  endpoint    {url}sparql\n  explorer    {url}explore")
+        for name, path in [
+            ("query page", ""),
+            ("endpoint", "sparql"),
+            ("explorer", "explore"),
+            ("coverage", "coverage"),
+        ]:
+            click.echo(f"  {name:<11} {url}{path}")
         sys.stdout.flush()
 
     try:
