@@ -153,8 +153,16 @@ def _chains(
             continue
         rows = run_select(store, bind_params(store, query, {"drug": concept.iri}))
         links = [by_ends.get((str(r["from"]), str(r["to"]), str(r["predicate"]))) for r in rows]
-        chains[concept.iri] = [link for link in links if link is not None]
+        chains[concept.iri] = _in_chain_order(concept.iri, [link for link in links if link])
     return chains
+
+
+def _in_chain_order(drug: str, links: list[Claim]) -> list[Claim]:
+    """The links from the drug outward: each by how many steps its start is from the drug."""
+    graph: nx.DiGraph[str] = nx.DiGraph([(link.subject, link.object) for link in links])
+    graph.add_node(drug)
+    steps = nx.single_source_shortest_path_length(graph, drug)
+    return sorted(links, key=lambda link: steps.get(link.subject, len(steps)))
 
 
 def _sources(store: Store, claims: list[Claim]) -> dict[str, Source]:

@@ -54,20 +54,33 @@ def _headline(report: Report) -> list[str]:
     ]
 
 
+def _listed(items: Sequence[str], indent: str, shown: int | None = SHOWN) -> list[str]:
+    """The first `shown` items (all for None) as lines, then how many more there are; "none"
+    when there are none."""
+    lines = [indent + item for item in items[:shown]] or [indent + "none"]
+    if shown is not None and len(items) > shown:
+        lines.append(f"{indent}... and {len(items) - shown} more (--format json lists them all)")
+    return lines
+
+
+def _mentioned(concept: dict[str, Any]) -> str:
+    state = "negated only" if concept["negated"] else f"x{concept['count']}"
+    forms = ", ".join(concept["surface_forms"])
+    return f"{concept['label']} ({concept['category']}, {state}): {forms}"
+
+
 def _text(report: Report) -> str:
     lines = [report["file"], *("  " + line for line in _headline(report)), ""]
     lines.append("Concepts mentioned")
-    for c in report["concepts"]:
-        state = "negated only" if c["negated"] else f"x{c['count']}"
-        forms = ", ".join(c["surface_forms"])
-        lines.append(f"  {c['label']} ({c['category']}, {state}): {forms}")
+    lines += _listed([_mentioned(c) for c in report["concepts"]], "  ", shown=None)
     lines += ["", "Claims expressed"]
-    lines += [f'  {_claim(c)}\n      "{c["sentence"]}"' for c in report["claims"]["expressed"]]
-    lines += ["", "Mechanism chains"]
+    expressed = report["claims"]["expressed"]
+    lines += _listed([f'{_claim(c)}\n      "{c["sentence"]}"' for c in expressed], "  ", None)
+    lines += ["", "Mechanism chains, from the drug outward"]
     for chain in report["chains"]:
         stated, skipped = len(chain["stated"]), len(chain["skipped"])
         lines.append(f"  {chain['drug']}: {stated} of {stated + skipped} links stated")
-        lines += [f"    skips: {_claim(c)}" for c in chain["skipped"][:SHOWN]]
+        lines += _listed([f"skips: {_claim(c)}" for c in chain["skipped"]], "    ")
     lines += ["", "Add first: the missing concepts most related to this article"]
     for rank, m in enumerate(report["missing"][:SHOWN], 1):
         lines.append(f"  {rank}. {m['label']} ({m['category']}, relevance {m['relevance']:.2f})")
@@ -76,7 +89,7 @@ def _text(report: Report) -> str:
         if m["source"]:
             lines.append(f"     Read: {_source(m)}")
     lines += ["", "Claims about what it mentions that it does not state"]
-    lines += [f"  {_claim(c)}" for c in report["claims"]["missing"][:SHOWN]]
+    lines += _listed([_claim(c) for c in report["claims"]["missing"]], "  ")
     return "\n".join(lines)
 
 
@@ -93,21 +106,21 @@ def _markdown(report: Report) -> str:
         forms = ", ".join(c["surface_forms"])
         lines.append(f"| {_cell(c['label'])} | {c['category']} | {state} | {_cell(forms)} |")
     lines += ["", "### Claims expressed", ""]
-    lines += [
-        f"- {_cell(_claim(c))}: “{_cell(c['sentence'])}”" for c in report["claims"]["expressed"]
-    ]
-    lines += ["", "### Mechanism chains", ""]
+    expressed = report["claims"]["expressed"]
+    sentences = [f"{_cell(_claim(c))}: “{_cell(c['sentence'])}”" for c in expressed]
+    lines += _listed(sentences, "- ", None)
+    lines += ["", "### Mechanism chains, from the drug outward", ""]
     for chain in report["chains"]:
         stated, skipped = len(chain["stated"]), len(chain["skipped"])
         lines.append(f"- **{chain['drug']}**: {stated} of {stated + skipped} links stated")
-        lines += [f"  - skips {_cell(_claim(c))}" for c in chain["skipped"][:SHOWN]]
+        lines += _listed([f"skips {_cell(_claim(c))}" for c in chain["skipped"]], "  - ")
     lines += ["", "### Add first", ""]
     for m in report["missing"][:SHOWN]:
         read = f" Read: {_cell(_source(m))}" if m["source"] else ""
         definition = _cell(m["definition"])
         lines.append(f"1. **{_cell(m['label'])}** ({m['category']}): {definition}{read}")
     lines += ["", "### Claims about what it mentions that it does not state", ""]
-    lines += [f"- {_cell(_claim(c))}" for c in report["claims"]["missing"][:SHOWN]]
+    lines += _listed([_cell(_claim(c)) for c in report["claims"]["missing"]], "- ")
     return "\n".join(lines)
 
 

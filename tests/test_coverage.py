@@ -174,6 +174,11 @@ def test_chain_and_missing_concepts(model: CoverageModel) -> None:
     [chain] = [c for c in report["chains"] if c["drug"] == "ketamine"]
     assert [c["object"] for c in chain["stated"]] == ["NMDA receptor", "glutamate surge"]
     assert len(chain["skipped"]) > 10
+    # from the drug outward: ketamine's own links come first, then the links of what it touches
+    subjects = [c["subject"] for c in chain["stated"] + chain["skipped"]]
+    ketamine_links = subjects.count("ketamine")
+    assert ketamine_links > 3
+    assert subjects[:ketamine_links] == ["ketamine"] * ketamine_links
     top = report["missing"][:10]
     assert top[0]["relevance"] == 1.0
     assert all(m["definition"] for m in top)
@@ -275,6 +280,18 @@ def test_text_report(kg) -> None:
     ]
     assert "  mu-opioid receptor (Receptor, x2): MOR, mu-opioid receptor" in lines
     assert "  selective serotonin reuptake inhibitor (Drug class, negated only): SSRI" in lines
+    chains = lines.index("Mechanism chains, from the drug outward")
+    assert lines[chains + 1] == "  esketamine: 0 of 19 links stated"
+    assert lines[chains + 2].startswith("    skips: esketamine ")
+    assert lines[chains + 12] == "    ... and 9 more (--format json lists them all)"
+
+
+def test_empty_sections_say_none(kg) -> None:
+    result = kg("coverage", "-", stdin="The weather was mild all week.")
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[lines.index("Concepts mentioned") + 1] == "  none"
+    assert lines[lines.index("Claims expressed") + 1] == "  none"
 
 
 def test_html_report_escapes_the_article(model: CoverageModel) -> None:
