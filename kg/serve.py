@@ -101,7 +101,11 @@ class SparqlApp:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         started = time.perf_counter()
         method, path = environ["REQUEST_METHOD"], environ.get("PATH_INFO") or "/"
-        reply = self._route(method, path, environ)
+        try:
+            reply = self._route(method, path, environ)
+        except Exception:  # a bug of ours: the client gets a 500, the log the traceback
+            log.exception("%s %s failed", method, path)
+            reply = _text(500, "internal error: the server's log has the details")
         headers = [
             *reply.headers,
             *self._cors(environ, path),
