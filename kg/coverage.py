@@ -99,7 +99,7 @@ class Mention(NamedTuple):
     sentence: int
 
 
-def load_model(store: Store, advance: Callable[[int], None] = lambda _: None) -> CoverageModel:
+def load_model(store: Store) -> CoverageModel:
     """Read the lexicon, concepts, claims, cues, chains and sources from the graph."""
     concepts = {
         str(r["concept"]): Concept(
@@ -121,7 +121,6 @@ def load_model(store: Store, advance: Callable[[int], None] = lambda _: None) ->
     cues: dict[str, list[str]] = {}
     for r in _rows(store, "predicate-cues"):
         cues.setdefault(str(r["predicateLabel"]), []).append(str(r["cue"]).lower())
-    advance(1)
     graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(concepts)
     graph.add_edges_from((c.subject, c.object) for c in claims)

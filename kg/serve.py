@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import parse_qs
 
 from kg.endpoint import GRAPH_TYPES, Answer, Failure, Request, choose_type
+from kg.errors import DataError
 from kg.files import SITE_DIR
 from kg.store import StoreError
 from kg.workers import Busy, Stopping, TimedOut, WorkerDied, WorkerPool
@@ -237,7 +238,10 @@ class SparqlApp:
                     self._coverage_model = load_model(self.pool)
         except StoreError as error:
             return _text(503, f"the graph could not be read: {error}", [("Retry-After", "1")])
-        article = read_article(Path(name), text.encode(), kind)
+        try:
+            article = read_article(Path(name), text.encode(), kind)
+        except DataError as error:
+            return _text(400, str(error))
         report = analyse(self._coverage_model, article)
         answer = {"report": report, "html": html_fragment(report, article.text)}
         note = f"concepts={report['score']['concepts_covered']}"
@@ -345,7 +349,12 @@ def _examples() -> list[dict[str, Any]]:
 def _render_page(template: str, **values: Any) -> bytes:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-    env = Environment(loader=FileSystemLoader(TEMPLATE_DIR), autoescape=select_autoescape())
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATE_DIR),
+        autoescape=select_autoescape(),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
     return env.get_template(template).render(**values).encode()
 
 

@@ -383,14 +383,22 @@ def test_coverage_page_takes_a_pasted_draft(browser: Browser, served: Served) ->
     seen.page.close()
 
 
-def test_coverage_api_rejects_bad_json(served: Served) -> None:
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (b"not json", 'post JSON with the article as "text" (and "name", "kind")\n'),
+        (b'{"text": "\\u0000abc", "name": "paste.txt"}', "paste.txt: is a binary file, not text\n"),
+    ],
+)
+def test_coverage_api_rejects_bad_input(served: Served, body: bytes, message: str) -> None:
     import urllib.error
     import urllib.request
 
-    request = urllib.request.Request(served.url + "api/coverage", data=b"not json", method="POST")
+    request = urllib.request.Request(served.url + "api/coverage", data=body, method="POST")
     with pytest.raises(urllib.error.HTTPError) as error:
         urllib.request.urlopen(request, timeout=30)
     assert error.value.code == 400
+    assert error.value.read().decode() == message
 
 
 def test_read_article_reports_binary(tmp_path: Path) -> None:
