@@ -11,16 +11,17 @@ Needs the bench extra: pip install -e '.[bench]'. Run: python -m benchmarks.endp
 from __future__ import annotations
 
 import http.client
-import shutil
 import socket
 import statistics
 import subprocess
 import sys
+import sysconfig
 import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import NamedTuple
 
 from kg.query import bind_params, load_query
@@ -160,7 +161,7 @@ def main() -> None:
         query = load_query(name)
         texts.append(bind_params(store, query, {p: params[p] for p in query.params}))
     kg_port, rdflib_port = _free_port(), _free_port()
-    kg = shutil.which("kg") or "kg"
+    kg = str(Path(sysconfig.get_path("scripts")) / "kg")
     servers = [
         (
             Server("kg serve", "127.0.0.1", kg_port, "/sparql"),

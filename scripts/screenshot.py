@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, Route, sync_playwright
@@ -46,7 +47,9 @@ def explorer(browser: Browser, out: Path) -> None:
 
 def coverage(browser: Browser, out: Path) -> None:
     server = subprocess.Popen(
-        ["kg", "serve", "--port", "0", "--workers", "1"], stdout=subprocess.PIPE, text=True
+        [str(Path(sysconfig.get_path("scripts")) / "kg"), "serve", "--port", "0", "--workers", "1"],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert server.stdout is not None

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
+import sysconfig
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -16,6 +16,9 @@ from tests.server import Served, running_server
 from tests.virtuoso import Virtuoso, running_virtuoso
 
 ROOT = Path(__file__).resolve().parent.parent
+# The `kg` installed beside the Python running the tests (the project's .venv), whether or not
+# that environment is activated.
+KG_COMMAND = Path(sysconfig.get_path("scripts")) / "kg"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
@@ -34,8 +37,10 @@ def tiny_store() -> LocalStore:
 @pytest.fixture(scope="session")
 def kg() -> Callable[..., subprocess.CompletedProcess[str]]:
     """Run the installed `kg` command, as a user would, and capture what it prints."""
-    executable = shutil.which("kg")
-    assert executable, "the kg command is not installed: run `make test`, which installs it"
+    assert KG_COMMAND.is_file(), (
+        "the kg command is not installed: run `make test`, which installs it"
+    )
+    executable = str(KG_COMMAND)
 
     def run(
         *args: str, stdin: str | None = None, cwd: Path = ROOT

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import signal
 import subprocess
 from collections.abc import Iterator
@@ -28,8 +27,12 @@ class Served:
 @contextmanager
 def running_server(log: Path, *args: str, cwd: Path | None = None) -> Iterator[Served]:
     """Start `kg serve --port 0 ARGS...`, wait for it to print its address, stop it after."""
-    executable = shutil.which("kg")
-    assert executable, "the kg command is not installed: run `make test`, which installs it"
+    from tests.conftest import KG_COMMAND
+
+    assert KG_COMMAND.is_file(), (
+        "the kg command is not installed: run `make test`, which installs it"
+    )
+    executable = str(KG_COMMAND)
     with log.open("w") as errors:
         process = subprocess.Popen(
             [executable, "serve", "--port", "0", *args],

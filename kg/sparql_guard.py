@@ -1,0 +1,180 @@
+"""Checks on SPARQL text made before any parser sees it.
+
+pyoxigraph's parser and evaluator recurse once per nested group and once per chained operator,
+so a query nested a few thousand levels deep (`{{{{...}}}}`, `((((...))))`) or chaining
+thousands of operators (`1+1+1...`, `{} UNION {} UNION ...`) overflows the stack and kills the
+process with a segmentation fault. The limits below are far beyond any real query and far below
+the depths that crash (about 2,000 nested groups and 5,000 chained operators on an 8 MB stack).
+
+`SERVICE` makes the store fetch a URL on the querying client's behalf; `service_targets` finds
+those URLs so that a server can refuse them unless its operator allowed them.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+import socket
+from collections.abc import Collection, Iterator
+from typing import NamedTuple
+from urllib.parse import urljoin, urlsplit
+
+from kg.errors import QueryError
+
+__all__ = [
+    "MAX_NESTING",
+    "MAX_OPERATORS",
+    "ServiceRefused",
+    "check_service",
+    "check_size",
+    "service_targets",
+]
+
+MAX_NESTING = 128
+MAX_OPERATORS = 1_000
+
+_TOKEN = re.compile(
+    r"""
+      (?P<space>\s+)
+    | (?P<comment>\#[^\n]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*(?:'''|$)|\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|$)
+                |'(?:[^'\\\n]|\\.)*'?|"(?:[^"\\\n]|\\.)*"?)
+    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<var>[?$]\w+)
+    | (?P<name>(?:[A-Za-z_][\w.-]*)?:(?:[\w.:%-]|\\.)*|[A-Za-z_][\w-]*)
+    | (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
+    | (?P<open>[({\[])
+    | (?P<close>[)}\]])
+    | (?P<operator>&&|\|\||[/|+*!^-])
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+_CHAINING_WORDS = {"UNION", "OPTIONAL", "MINUS"}
+
+
+class _Token(NamedTuple):
+    kind: str
+    text: str
+    offset: int
+
+
+def _tokens(text: str) -> Iterator[_Token]:
+    """The query's tokens, without spaces and comments: strings and IRIs are single tokens,
+    so brackets and keywords inside them do not count."""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind not in {"space", "comment"}:
+            yield _Token(kind, match.group(), match.start())
+
+
+def _where(text: str, offset: int, origin: str) -> str:
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return f"{origin}:{line}:{column}"
+
+
+def check_size(text: str, origin: str = "query") -> None:
+    """Raise a QueryError, naming where, if `text` nests groups, parentheses or brackets more
+    than MAX_NESTING deep or chains more than MAX_OPERATORS operators."""
+    depth = operators = 0
+    for token in _tokens(text):
+        if token.kind == "open":
+            depth += 1
+            if depth > MAX_NESTING:
+                raise QueryError(
+                    f"{_where(text, token.offset, origin)}: the query nests brackets more than "
+                    f"{MAX_NESTING} levels deep; flatten it (e.g. join the groups with UNION or "
+                    "VALUES)"
+                )
+        elif token.kind == "close":
+            depth = max(0, depth - 1)
+        elif token.kind == "operator" or (
+            token.kind == "name" and token.text.upper() in _CHAINING_WORDS
+        ):
+            operators += 1
+            if operators > MAX_OPERATORS:
+                raise QueryError(
+                    f"{_where(text, token.offset, origin)}: the query chains more than "
+                    f"{MAX_OPERATORS} operators (UNION, OPTIONAL, +, /, ...); split it into "
+                    "several queries or use VALUES"
+                )
+
+
+def service_targets(text: str) -> list[str | None]:
+    """The endpoints the query's SERVICE clauses name, as absolute IRIs (None for a variable),
+    in the order they appear."""
+    tokens = list(_tokens(text))
+    prefixes: dict[str, str] = {}
+    base = ""
+    targets: list[str | None] = []
+    for index, token in enumerate(tokens):
+        word = token.text.upper() if token.kind == "name" else ""
+        following = tokens[index + 1 : index + 3]
+        if word == "BASE" and following and following[0].kind == "iri":
+            base = following[0].text[1:-1]
+        elif word == "PREFIX" and len(following) == 2 and following[1].kind == "iri":
+            prefixes[following[0].text.rstrip(":")] = following[1].text[1:-1]
+        elif word == "SERVICE":
+            if following and following[0].text.upper() == "SILENT":
+                following = tokens[index + 2 : index + 3]
+            target = following[0] if following else None
+            if target is None or target.kind == "var":
+                targets.append(None)
+            elif target.kind == "iri":
+                targets.append(urljoin(base, target.text[1:-1]) if base else target.text[1:-1])
+            elif target.kind == "name" and ":" in target.text:
+                prefix, _, local = target.text.partition(":")
+                targets.append(prefixes.get(prefix, f"{prefix}:") + local)
+    return targets
+
+
+class ServiceRefused(QueryError):
+    """A SERVICE clause names an endpoint the server's operator has not allowed."""
+
+
+def check_service(text: str, allowed: Collection[str]) -> None:
+    """Raise ServiceRefused unless every SERVICE endpoint in `text` is allowed.
+
+    `allowed` holds host names, or `*` for any public host. Without it no SERVICE runs. Hosts
+    that are or resolve to loopback, private, link-local or otherwise reserved addresses run
+    only when named in `allowed` themselves, so a visitor cannot make the server reach into
+    the network it stands in.
+    """
+    for target in service_targets(text):
+        if target is None:
+            raise ServiceRefused("SERVICE with a variable endpoint is not allowed on this server")
+        parts = urlsplit(target)
+        host = (parts.hostname or "").lower()
+        if parts.scheme not in {"http", "https"} or not host:
+            raise ServiceRefused(f"SERVICE <{target}>: only http and https endpoints are allowed")
+        if host in {name.lower() for name in allowed}:
+            continue
+        if "*" not in allowed:
+            hint = (
+                "this server runs no federated queries"
+                if not allowed
+                else f"it allows only {', '.join(sorted(allowed))}"
+            )
+            raise ServiceRefused(
+                f"SERVICE <{target}>: {hint} (its operator can allow the host with "
+                f"--allow-service {host})"
+            )
+        if _is_internal(host):
+            raise ServiceRefused(
+                f"SERVICE <{target}>: {host} is a loopback, private or link-local address; "
+                f"the server's operator must name it with --allow-service {host}"
+            )
+
+
+def _is_internal(host: str) -> bool:
+    """Whether `host` is, or resolves to, an address outside the public internet."""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return True  # what cannot be resolved cannot be shown to be public
+    for address in addresses:
+        ip = ipaddress.ip_address(str(address).split("%", 1)[0])
+        if not ip.is_global or ip.is_multicast:
+            return True
+    return False
