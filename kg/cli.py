@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import click
 
 from kg.errors import DataError, QueryError
-from kg.files import GRAPH_FILE, SITE_DIR
+from kg.files import GRAPH_FILE, SITE_DIR, STDOUT
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -60,6 +61,21 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _written(path: Path, what: str) -> None:
+    """Say what was written where; on standard error when standard output was the target."""
+    if path == STDOUT or _same_file(path, sys.stdout):
+        click.echo(f"{'standard output' if path == STDOUT else path}: {what}", err=True)
+    else:
+        click.echo(f"{_shown(path)}: {what}")
+
+
+def _same_file(path: Path, stream: TextIO) -> bool:
+    try:
+        return os.path.samestat(path.stat(), os.fstat(stream.fileno()))
+    except (OSError, ValueError):
+        return False
+
+
 def _progress(length: int, label: str) -> ProgressBar[int]:
     return click.progressbar(length=length, label=label, file=sys.stderr, show_pos=False)
 
@@ -72,6 +88,11 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except (DataError, QueryError) as error:
             raise click.ClickException(str(error)) from None
+        except BrokenPipeError:
+            # the reader of our output went away (`kg export --out - | head`): stop quietly,
+            # and keep Python from complaining again when it flushes stdout at exit
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(1)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -88,10 +109,15 @@ def _open(
     return open_store(store, endpoint, graph_iri, list(graph_files) or None)
 
 
-@main.command(short_help="Check the graph against schema and shapes.")
+@main.command(short_help="Check Turtle files against schema and shapes.")
 @GRAPH_FILES
 def validate(graph_files: Sequence[Path]) -> None:
     """Check Turtle files against the schema and SHACL shapes (default: data/triples.ttl).
+
+    Each file is checked on its own, with data/triples.ttl as context: a file of extra claims
+    may refer to the concepts and sources defined there, while a node the file gives an
+    rdf:type is read from the file alone. Problems are reported only for the file checked,
+    with its name and line.
 
     Exit code 0 when valid, 1 when not, 2 for unusable arguments.
     """
@@ -101,13 +127,16 @@ def validate(graph_files: Sequence[Path]) -> None:
     files = list(graph_files) or [GRAPH_FILE]
     problems = validate_files(files)
     for problem in problems:
-        click.echo(str(problem).replace(str(problem.path), _shown(Path(problem.path)), 1))
-    names = ", ".join(_shown(f) for f in files)
+        click.echo(str(problem).replace(problem.path, _shown(Path(problem.path)), 1))
+    failed = list(dict.fromkeys(problem.path for problem in problems))
+    for file in files:
+        if str(file) not in failed:
+            stats = graph_stats(_open("memory", None, None, [file]))
+            counts = f"{stats.concepts} concepts, {stats.claims} claims, {stats.sources} sources"
+            click.echo(f"{_shown(file)}: valid ({counts})")
     if problems:
+        names = ", ".join(_shown(Path(name)) for name in failed)
         raise click.ClickException(f"{len(problems)} problem(s) in {names}")
-    stats = graph_stats(_open("memory", None, None, files))
-    counts = f"{stats.concepts} concepts, {stats.claims} claims, {stats.sources} sources"
-    click.echo(f"{names}: valid ({counts})")
 
 
 def _stats_text(stats: Stats) -> str:
@@ -238,7 +267,7 @@ def query(
     kg query treatments-for-condition --param condition=PTSD --format md
     kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --store oxigraph:store
     """
-    from kg.query import bind_params, load_query, parse_query, run_query
+    from kg.query import bind_params, decode_query, load_query, parse_query, run_query
     from kg.results import format_result
 
     if output_format and output_format not in _format_names():
@@ -252,7 +281,7 @@ def query(
     elif name:
         saved = load_query(name)
     elif not sys.stdin.isatty():
-        saved = parse_query("stdin", sys.stdin.read(), "stdin")
+        saved = parse_query("stdin", decode_query(sys.stdin.buffer.read(), "stdin"), "stdin")
     else:
         raise click.UsageError("give a saved query NAME, a FILE.rq, -e SPARQL, or a query on stdin")
     target = _open(store, endpoint, graph_iri, data_files)
@@ -270,12 +299,12 @@ def query(
 )
 def load(graph_files: Sequence[Path], store: str) -> None:
     """Fill an on-disk Oxigraph store with the graph and the schema, for fast repeated queries."""
-    from kg.store import OXIGRAPH_PREFIX, fill_store, with_schema
+    from kg.store import OXIGRAPH_PREFIX, fill_store, store_folder, with_schema
 
     if not store.startswith(OXIGRAPH_PREFIX):
         raise click.BadParameter(f"'{store}' is not oxigraph:PATH", param_hint="--store")
     files = with_schema(list(graph_files) or None)
-    path = Path(store.removeprefix(OXIGRAPH_PREFIX))
+    path = store_folder(Path(store.removeprefix(OXIGRAPH_PREFIX)))
     with _progress(sum(f.stat().st_size for f in files), f"Loading {len(files)} file(s)") as bar:
         count = fill_store(path, files, bar.update)
     click.echo(f"{_shown(path)}: {count} triples from {', '.join(_shown(f) for f in files)}")
@@ -318,10 +347,11 @@ def push(
 @STORE_OPTIONS
 @click.option(
     "--out",
-    type=click.Path(file_okay=False, path_type=Path),
+    type=click.Path(path_type=Path),
     default=SITE_DIR,
-    show_default=True,
-    help="Folder to write index.html into.",
+    show_default="site/, in the checkout when run from one",
+    help="The page to write (FILE.html, or - for standard output), or the folder for it: "
+    "index.html for the whole graph, focus-CONCEPT.html with --focus.",
 )
 @click.option(
     "--focus",
@@ -348,7 +378,7 @@ def site(
     from kg.site import build_site
 
     report = build_site(_open(store, endpoint, graph_iri, graph_files), out, focus, depth)
-    click.echo(f"{_shown(report.path)}: {report.concepts} concepts, {report.claims} claims")
+    _written(report.path, f"{report.concepts} concepts, {report.claims} claims")
 
 
 @main.command(short_help="Write the graph for other tools.")
@@ -366,7 +396,7 @@ def site(
     "--out",
     type=click.Path(path_type=Path),
     required=True,
-    help="The file to write (a folder for csv and kgx).",
+    help="The file to write, or - for standard output (a folder for csv and kgx).",
 )
 def export(
     graph_files: Sequence[Path],
@@ -385,7 +415,7 @@ def export(
             f"'{output_format}' is not one of {choices}", param_hint="--format"
         )
     count, unit = export_graph(_open(store, endpoint, graph_iri, graph_files), output_format, out)
-    click.echo(f"{_shown(out)}: {count} {unit}")
+    _written(out, f"{count} {unit}")
 
 
 @main.command(short_help="Show what changed between two versions.")
@@ -598,7 +628,7 @@ def coverage(
         if out is None:
             click.echo(text)
         else:
-            click.echo(f"{_shown(write_atomically(out, text + chr(10)))}: coverage report")
+            _written(write_atomically(out, text + chr(10)), "coverage report")
     elif done:
         click.echo(batch_summary(reports, output_format))
         if out is not None:

@@ -10,7 +10,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from kg.files import write_atomically
+from kg.errors import DataError
+from kg.files import STDOUT, write_atomically
 
 if TYPE_CHECKING:
     from kg.coverage import Article
@@ -240,6 +241,8 @@ SUMMARY_FORMATS: dict[str, Callable[[list[list[str]]], str]] = {
 def write_reports(out: Path, done: Sequence[tuple[Article, Report]], report_format: str) -> None:
     """Write one report per article into the folder `out`, named after the article (a number
     added where two share a name), and the batch's summary as summary.csv and summary.md."""
+    if out == STDOUT:
+        raise DataError(out, "several reports need a folder; give --out a folder")
     used: set[str] = set()
     for article, report in done:
         stem = name = Path(article.name).name

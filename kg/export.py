@@ -11,7 +11,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from kg.files import written_in_place
+from kg.errors import DataError
+from kg.files import STDOUT, written_in_place
 from kg.query import load_query, run_select
 from kg.results import PREFIXES
 from kg.site import Record, explorer_data
@@ -289,12 +290,15 @@ EXPORTERS: dict[str, Callable[[Store, Path], int]] = {
 
 
 RDF_FORMATS = {"turtle", "ntriples", "jsonld"}
+FOLDER_FORMATS = {"csv", "kgx"}
 
 
 def export_graph(store: Store, output_format: str, out: Path) -> tuple[int, str]:
     """Write the graph to `out` (a folder for csv); says how many of what it wrote: triples for
     the RDF formats, nodes and edges for the others. A failed or interrupted export leaves no
     half-written file behind."""
+    if out == STDOUT and output_format in FOLDER_FORMATS:
+        raise DataError(out, f"{output_format} writes a folder of files; give --out a folder")
     with written_in_place(out) as partial:
         count = EXPORTERS[output_format](store, partial)
     unit = {"sssom": "mappings"}.get(output_format, "nodes and edges")

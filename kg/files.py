@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
+import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,6 +20,7 @@ __all__ = [
     "SCHEMA_FILE",
     "SHAPES_FILE",
     "SITE_DIR",
+    "STDOUT",
     "write_atomically",
     "written_in_place",
 ]
@@ -35,25 +39,52 @@ QUERY_DIR = _shipped("queries")
 GRAPH_FILE = DATA_DIR / "triples.ttl"
 SCHEMA_FILE = DATA_DIR / "schema.ttl"
 SHAPES_FILE = DATA_DIR / "shapes.ttl"
-SITE_DIR = _PACKAGE.parent / "site"
+# The explorer page is committed in a checkout's site/; an installed package never writes into
+# its own folder, so elsewhere the page goes to site/ in the working folder.
+IN_CHECKOUT = (_PACKAGE.parent / "pyproject.toml").is_file() and (_PACKAGE.parent / "data").is_dir()
+SITE_DIR = _PACKAGE.parent / "site" if IN_CHECKOUT else Path("site")
+# `--out -`: standard output
+STDOUT = Path("-")
 
 
 @contextmanager
 def written_in_place(target: Path) -> Iterator[Path]:
-    """A path beside `target` to write to. When the block ends, what was written there (a
-    file, or the files of a folder) moves into place; if it fails, it is removed, so `target`
-    is never left half-written. Missing folders are made; a failure to write is a DataError
-    naming `target`."""
-    partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+    """A path to write to; when the block ends, what was written there (a file, or the files
+    of a folder) goes to `target`. If the block fails, nothing reaches `target`.
+
+    A regular file (or a path that does not exist) is replaced atomically: written beside it,
+    then moved into place with its permissions kept. A symlink is followed, never replaced.
+    A device, FIFO or socket (`/dev/stdout`, a named pipe) is written into, never replaced.
+    `-` is standard output. Missing folders are made; a failure is a DataError naming `target`.
+    """
+    if target == STDOUT:
+        with _written_elsewhere(target) as partial:
+            yield partial
+        return
+    destination = Path(os.path.realpath(target))
+    if target.exists() and (
+        not (destination.is_file() or destination.is_dir())
+        or destination.parts[1:2] in {("dev",), ("proc",)}  # /dev/stdout and the like
+    ):
+        with _written_elsewhere(target) as partial:
+            yield partial
+        return
+    partial = destination.with_name(f".{destination.name}.{os.getpid()}.partial")
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        destination.parent.mkdir(parents=True, exist_ok=True)
         yield partial
         if partial.is_dir():
-            target.mkdir(exist_ok=True)
+            if destination.exists() and not destination.is_dir():
+                raise DataError(target, "is a file; this output is a folder of files")
+            destination.mkdir(exist_ok=True)
             for written in partial.iterdir():
-                os.replace(written, target / written.name)
+                os.replace(written, destination / written.name)
         else:
-            os.replace(partial, target)
+            if destination.is_dir():
+                raise DataError(target, "is a folder; give a file name")
+            if destination.exists():
+                os.chmod(partial, stat.S_IMODE(destination.stat().st_mode))
+            os.replace(partial, destination)
     except OSError as error:
         raise DataError(target, f"cannot be written ({error.strerror or error})") from None
     finally:
@@ -61,6 +92,29 @@ def written_in_place(target: Path) -> Iterator[Path]:
             shutil.rmtree(partial, ignore_errors=True)
         else:
             partial.unlink(missing_ok=True)
+
+
+@contextmanager
+def _written_elsewhere(target: Path) -> Iterator[Path]:
+    """Write into a private temporary folder, then copy the one file into `target` (standard
+    output for `-`), so that a failure half-way sends nothing."""
+    with tempfile.TemporaryDirectory(prefix="kg-") as folder:
+        partial = Path(folder) / "output"
+        yield partial
+        if partial.is_dir():
+            raise DataError(target, "can take one file only; this output is a folder of files")
+        try:
+            with partial.open("rb") as written:
+                if target == STDOUT:
+                    shutil.copyfileobj(written, sys.stdout.buffer)
+                    sys.stdout.buffer.flush()
+                else:
+                    with target.open("wb") as special:
+                        shutil.copyfileobj(written, special)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise DataError(target, f"cannot be written ({error.strerror or error})") from None
 
 
 def write_atomically(target: Path, text: str) -> Path:

@@ -10,6 +10,8 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.files import QUERY_DIR
+from kg.sparql_guard import check_size
+from kg.sparql_hints import syntax_hint
 from kg.store import QueryResult, Store
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "SavedQuery",
     "bind_params",
     "check_syntax",
+    "decode_query",
     "describe_syntax_error",
     "load_query",
     "parse_query",
@@ -92,13 +95,34 @@ def load_query(name: str, folder: Path = QUERY_DIR) -> SavedQuery:
     if not (path.suffix == ".rq" and path.is_file()):
         path = folder / f"{name}.rq"
     if path.is_file():
-        return parse_query(path.stem, path.read_text(encoding="utf-8"), str(path))
+        return parse_query(path.stem, _read_query_file(path), str(path))
     import difflib
 
     names = [p.stem for p in sorted(folder.glob("*.rq"))]
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.5)
     hint = f"; did you mean {', '.join(close)}?" if close else "; `kg queries` lists them"
     raise QueryError(f"no saved query named '{name}'{hint}")
+
+
+def _read_query_file(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise QueryError(f"{path}: cannot be read ({error.strerror or error})") from None
+    return decode_query(data, str(path))
+
+
+def decode_query(data: bytes, origin: str) -> str:
+    """A query's text from the bytes of a file or stdin; binary or non-UTF-8 input is refused
+    with a message naming `origin`."""
+    if b"\x00" in data:
+        raise QueryError(f"{origin}: is a binary file, not a SPARQL query")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise QueryError(
+            f"{origin}: is not UTF-8 text ({error.reason} at byte {error.start}); save it as UTF-8"
+        ) from None
 
 
 _POSITION = re.compile(r"error at (\d+):(\d+): ")
@@ -108,14 +132,16 @@ _UNDECLARED = re.compile(r"Prefix not found|prefix .* not (found|declared)", re.
 def check_syntax(text: str, origin: str = "query") -> None:
     """Raise a QueryError naming line, column and what the parser expected there, if `text`
     is not valid SPARQL 1.1."""
+    check_size(text, origin)
     try:
         ox.Store().query(text)
     except SyntaxError as error:
-        raise QueryError(describe_syntax_error(error, origin)) from None
+        raise QueryError(describe_syntax_error(error, origin, text)) from None
 
 
-def describe_syntax_error(error: SyntaxError, origin: str = "query") -> str:
-    """`origin:line:column: what the parser expected` for pyoxigraph's SPARQL syntax errors."""
+def describe_syntax_error(error: SyntaxError, origin: str = "query", text: str = "") -> str:
+    """`origin:line:column: what the parser expected` for pyoxigraph's SPARQL syntax errors,
+    and a plain-language hint when `text`, the query, shows a common mistake."""
     message = " ".join(str(error).split())
     match = _POSITION.search(message)
     if not match:
@@ -125,10 +151,17 @@ def describe_syntax_error(error: SyntaxError, origin: str = "query") -> str:
     column = max(1, column - 1) if line > 1 else column
     expected = message[match.end() :]
     if _UNDECLARED.search(expected):
-        expected = "undeclared prefix: add a PREFIX line for it"
-    elif len(expected) > 120:
+        return f"{origin}:{line}:{column}: undeclared prefix: add a PREFIX line for it"
+    if len(expected) > 120:
         expected = expected[:119] + "…"
-    return f"{origin}:{line}:{column}: {expected}"
+    lines = text.split("\n")
+    offset = sum(len(previous) + 1 for previous in lines[: line - 1]) + column - 1
+    hint = syntax_hint(text, offset) if text else None
+    return (
+        f"{origin}:{line}:{column}: {hint} (the parser {expected})"
+        if hint
+        else (f"{origin}:{line}:{column}: {expected}")
+    )
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -196,6 +229,13 @@ def bind_params(store: Store, query: SavedQuery, values: dict[str, str]) -> str:
     A declared parameter takes its kind from the header; an undeclared one binds a string, or
     an IRI when the value is written `<...>`. Every declared parameter must be given.
     """
+    unknown = [name for name in values if not _accepts(query, name)]
+    if unknown:
+        known = query.params or dict.fromkeys(re.findall(r"[?$](\w+)", query.text))
+        raise QueryError(
+            f"query '{query.name}' has no parameter '{unknown[0]}' "
+            f"(it takes {', '.join(known) or 'none'})"
+        )
     missing = [p for p in query.params.values() if p.name not in values]
     if missing:
         needs = "; ".join(
@@ -210,6 +250,13 @@ def bind_params(store: Store, query: SavedQuery, values: dict[str, str]) -> str:
         param = query.params.get(name, Param(name, kind, ""))
         terms[name] = _term(store, param, value)
     return _with_values(query.text, terms) if terms else query.text
+
+
+def _accepts(query: SavedQuery, name: str) -> bool:
+    """A declared parameter, or, in a query that declares none, any of its variables."""
+    if query.params:
+        return name in query.params
+    return re.search(rf"[?$]{re.escape(name)}\b", query.text) is not None
 
 
 def run_query(store: Store, text: str, origin: str = "query") -> QueryResult:

@@ -113,4 +113,8 @@ def format_result(result: QueryResult, output_format: str | None = None) -> str:
             return "yes" if bool(result) else "no"
         written = result.serialize(format=getattr(ox.QueryResultsFormat, fmt.upper()))
         return bytes(written or b"").decode("utf-8")
-    return SOLUTION_FORMATS[fmt](result)
+    try:
+        return SOLUTION_FORMATS[fmt](result)
+    except OSError as error:
+        # pyoxigraph evaluates as the rows are read: a SERVICE it cannot reach fails only here
+        raise QueryError(f"the query failed while running: {error}") from None

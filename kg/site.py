@@ -3,12 +3,13 @@ vis-network through pyvis, with search, filters, a legend, a details panel and a
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import networkx as nx
 
-from kg.files import write_atomically
+from kg.files import SITE_DIR, STDOUT, write_atomically
 from kg.query import load_query, resolve_concept, run_select
 from kg.store import Store
 
@@ -142,10 +143,17 @@ def render_page(nodes: list[Record], edges: list[Record], title: str) -> str:
     return str(network.generate_html())
 
 
-def build_site(store: Store, out_dir: Path, focus: str | None = None, depth: int = 2) -> SiteReport:
-    """Write `out_dir/index.html` for the whole graph, or for the neighbourhood of `focus`."""
+def build_site(
+    store: Store, out: Path = SITE_DIR, focus: str | None = None, depth: int = 2
+) -> SiteReport:
+    """Write the explorer page for the whole graph, or for the neighbourhood of `focus`.
+
+    `out` is the page (a `.html` file, or `-` for standard output) or the folder it goes in:
+    there the whole graph is `index.html` and a focused page `focus-<concept>.html`, so that a
+    focused page never replaces the whole one.
+    """
     nodes, edges = explorer_data(store)
-    title = "treatment-kg explorer"
+    title, name = "treatment-kg explorer", "index.html"
     if focus is not None:
         centre = resolve_concept(store, focus).value
         keep = _neighbourhood(nodes, edges, centre, depth)
@@ -153,7 +161,17 @@ def build_site(store: Store, out_dir: Path, focus: str | None = None, depth: int
         edges = [e for e in edges if e["from"] in keep and e["to"] in keep]
         label = next(n["label"] for n in nodes if n["id"] == centre)
         title = f"treatment-kg explorer: {label} and {depth} step(s) around it"
+        name = f"focus-{_slug(label)}.html"
     _layout(nodes, edges)
     html = render_page(nodes, edges, title)
-    target = write_atomically(out_dir / "index.html", html)
+    is_page = out == STDOUT or out.suffix.lower() in {".html", ".htm"}
+    target = write_atomically(out if is_page else out / name, html)
     return SiteReport(target, len(nodes), len(edges))
+
+
+def _slug(label: str) -> str:
+    """
+    >>> _slug("(2R,6R)-hydroxynorketamine")
+    '2r-6r-hydroxynorketamine'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "concept"

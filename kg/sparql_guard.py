@@ -15,7 +15,7 @@ from __future__ import annotations
 import ipaddress
 import re
 import socket
-from collections.abc import Collection, Iterator
+from collections.abc import Collection
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
 
@@ -25,9 +25,12 @@ __all__ = [
     "MAX_NESTING",
     "MAX_OPERATORS",
     "ServiceRefused",
+    "Token",
     "check_service",
     "check_size",
+    "position",
     "service_targets",
+    "tokens",
 ]
 
 MAX_NESTING = 128
@@ -53,37 +56,40 @@ _TOKEN = re.compile(
 _CHAINING_WORDS = {"UNION", "OPTIONAL", "MINUS"}
 
 
-class _Token(NamedTuple):
+class Token(NamedTuple):
+    """One token of a query: its kind (a group name of _TOKEN), text and offset."""
+
     kind: str
     text: str
     offset: int
 
 
-def _tokens(text: str) -> Iterator[_Token]:
+def tokens(text: str) -> list[Token]:
     """The query's tokens, without spaces and comments: strings and IRIs are single tokens,
     so brackets and keywords inside them do not count."""
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind not in {"space", "comment"}:
-            yield _Token(kind, match.group(), match.start())
+    return [
+        Token(match.lastgroup or "other", match.group(), match.start())
+        for match in _TOKEN.finditer(text)
+        if match.lastgroup not in {"space", "comment"}
+    ]
 
 
-def _where(text: str, offset: int, origin: str) -> str:
+def position(text: str, offset: int) -> str:
+    """`line:column` of a character offset, both counted from 1."""
     line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return f"{origin}:{line}:{column}"
+    return f"{line}:{offset - (text.rfind(chr(10), 0, offset) + 1) + 1}"
 
 
 def check_size(text: str, origin: str = "query") -> None:
     """Raise a QueryError, naming where, if `text` nests groups, parentheses or brackets more
     than MAX_NESTING deep or chains more than MAX_OPERATORS operators."""
     depth = operators = 0
-    for token in _tokens(text):
+    for token in tokens(text):
         if token.kind == "open":
             depth += 1
             if depth > MAX_NESTING:
                 raise QueryError(
-                    f"{_where(text, token.offset, origin)}: the query nests brackets more than "
+                    f"{origin}:{position(text, token.offset)}: the query nests brackets more than "
                     f"{MAX_NESTING} levels deep; flatten it (e.g. join the groups with UNION or "
                     "VALUES)"
                 )
@@ -95,7 +101,7 @@ def check_size(text: str, origin: str = "query") -> None:
             operators += 1
             if operators > MAX_OPERATORS:
                 raise QueryError(
-                    f"{_where(text, token.offset, origin)}: the query chains more than "
+                    f"{origin}:{position(text, token.offset)}: the query chains more than "
                     f"{MAX_OPERATORS} operators (UNION, OPTIONAL, +, /, ...); split it into "
                     "several queries or use VALUES"
                 )
@@ -104,20 +110,20 @@ def check_size(text: str, origin: str = "query") -> None:
 def service_targets(text: str) -> list[str | None]:
     """The endpoints the query's SERVICE clauses name, as absolute IRIs (None for a variable),
     in the order they appear."""
-    tokens = list(_tokens(text))
+    found = tokens(text)
     prefixes: dict[str, str] = {}
     base = ""
     targets: list[str | None] = []
-    for index, token in enumerate(tokens):
+    for index, token in enumerate(found):
         word = token.text.upper() if token.kind == "name" else ""
-        following = tokens[index + 1 : index + 3]
+        following = found[index + 1 : index + 3]
         if word == "BASE" and following and following[0].kind == "iri":
             base = following[0].text[1:-1]
         elif word == "PREFIX" and len(following) == 2 and following[1].kind == "iri":
             prefixes[following[0].text.rstrip(":")] = following[1].text[1:-1]
         elif word == "SERVICE":
             if following and following[0].text.upper() == "SILENT":
-                following = tokens[index + 2 : index + 3]
+                following = found[index + 2 : index + 3]
             target = following[0] if following else None
             if target is None or target.kind == "var":
                 targets.append(None)

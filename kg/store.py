@@ -6,10 +6,14 @@ whichever store answered.
 
 from __future__ import annotations
 
+import re
+import shutil
+import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, Protocol
+from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
@@ -29,10 +33,12 @@ __all__ = [
     "StoreError",
     "disk_store_path",
     "fill_store",
+    "is_oxigraph_store",
     "load_store",
     "open_store",
     "parse_turtle",
     "push_graph",
+    "store_folder",
     "with_schema",
 ]
 
@@ -107,8 +113,11 @@ class LocalStore:
         self.store = store
 
     def query(self, text: str) -> QueryResult:
-        result = self.store.query(text)
-        return list(result) if isinstance(result, ox.QueryTriples) else result
+        try:
+            result = self.store.query(text)
+            return list(result) if isinstance(result, ox.QueryTriples) else result
+        except OSError as error:  # e.g. a SERVICE endpoint that cannot be reached
+            raise QueryError(f"the query failed while running: {error}") from None
 
 
 class EndpointStore:
@@ -122,6 +131,12 @@ class EndpointStore:
         password: str | None = None,
         timeout: float = 60.0,
     ):
+        parts = urlsplit(url)
+        if parts.scheme not in {"http", "https"} or not parts.hostname:
+            raise StoreError(
+                f"'{url}' is not an endpoint URL: give one that starts with http:// or "
+                "https:// and names a host, e.g. http://localhost:8890/sparql"
+            )
         self.url, self.graph, self.timeout = url, graph, timeout
         self.user, self.password = user, password
 
@@ -209,6 +224,7 @@ def disk_store_path(store: str | None) -> Path | None:
     if not store.startswith(OXIGRAPH_PREFIX):
         raise StoreError(f"unknown store '{store}': use memory or oxigraph:PATH")
     path = Path(store.removeprefix(OXIGRAPH_PREFIX))
+    _restore_interrupted(path.absolute())
     if not path.is_dir():
         raise StoreError(f"no Oxigraph store at {path}: fill it with `kg load --store {store}`")
     return path
@@ -243,14 +259,18 @@ def _batches(quads: Iterable[ox.Quad], size: int = 100_000) -> Iterator[list[ox.
 def fill_store(path: Path, files: Sequence[Path], advance: Callable[[int], None]) -> int:
     """Fill a new on-disk Oxigraph store at `path` with `files` (Turtle); returns the triple count.
 
-    The store is built beside `path` and moved into place only when every file has loaded, so a
-    syntax error or an interruption leaves an existing store as it was. `advance` is told how
-    many bytes were read, for a progress bar.
+    Only a folder that is an Oxigraph store, is empty or does not exist is replaced: anything
+    else is refused untouched. The store is built beside `path` and swapped in only when every
+    file has loaded, so a syntax error or an interruption leaves an existing store as it was,
+    and the swap itself keeps either the old or the new store whole.
     """
-    import shutil
-
-    building = path.with_name(f".{path.name}.loading")
-    shutil.rmtree(building, ignore_errors=True)
+    path = store_folder(path)
+    building, replaced = _beside(path, "loading"), _beside(path, "replaced")
+    _restore_interrupted(path)
+    for leftover in (building, replaced):
+        _check_replaceable(leftover)
+        shutil.rmtree(leftover, ignore_errors=True)
+    made = _make_parents(path)
     try:
         store = ox.Store(str(building))
         for file in files:
@@ -264,12 +284,91 @@ def fill_store(path: Path, files: Sequence[Path], advance: Callable[[int], None]
         store.optimize()
         count = len(store)
         del store
-        if path.exists():
-            shutil.rmtree(path)
-        building.rename(path)
+        _swap(building, path, replaced)
         return count
+    except OSError as error:
+        raise StoreError(
+            f"cannot build the Oxigraph store at {path}: {error.strerror or error}"
+        ) from None
     finally:
         shutil.rmtree(building, ignore_errors=True)
+        if not path.exists():
+            for folder in made:
+                folder.rmdir()
+
+
+_STORE_FILE = re.compile(
+    r"CURRENT|IDENTITY|LOCK|LOG(\.old\.\d+)?|(MANIFEST|OPTIONS)-\d+|\d+\.(sst|log|blob)"
+)
+
+
+def is_oxigraph_store(folder: Path) -> bool:
+    """Whether `folder` holds an Oxigraph (RocksDB) store and nothing else."""
+    names = [entry.name for entry in folder.iterdir()]
+    return "CURRENT" in names and all(_STORE_FILE.fullmatch(name) for name in names)
+
+
+def store_folder(path: Path) -> Path:
+    """The absolute folder `oxigraph:PATH` names, if `kg load` may put a store there."""
+    if not path.parts:
+        raise StoreError("--store oxigraph:PATH needs a folder, e.g. oxigraph:store")
+    path = path.absolute()
+    if path.resolve() == Path.cwd().resolve() or path.resolve() in Path.cwd().resolve().parents:
+        raise StoreError(
+            f"{path}: is the working folder or holds it; give a folder of its own for the store"
+        )
+    _check_replaceable(path)
+    return path
+
+
+def _check_replaceable(path: Path) -> None:
+    if path.is_symlink() or (path.exists() and not path.is_dir()):
+        raise StoreError(f"{path}: is not a folder; give a new or empty folder for the store")
+    if not path.is_dir():
+        return
+    try:
+        if any(path.iterdir()) and not is_oxigraph_store(path):
+            raise StoreError(
+                f"{path}: holds files that are not an Oxigraph store; they are left untouched "
+                "(give a new or empty folder, or an earlier `kg load` store)"
+            )
+    except PermissionError:
+        raise StoreError(f"{path}: cannot be read (permission denied)") from None
+
+
+def _beside(path: Path, role: str) -> Path:
+    return path.with_name(f".{path.name}.{role}")
+
+
+def _make_parents(path: Path) -> list[Path]:
+    """Make the folders above `path` that are missing; returns them, deepest first."""
+    missing = [folder for folder in path.parents if not folder.exists()]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return missing
+
+
+def _swap(new: Path, path: Path, old: Path) -> None:
+    """Put the folder `new` at `path`, the store there before moving aside until it is gone.
+
+    Ctrl-C and SIGTERM wait until both renames are done; a process killed between them leaves
+    the old store at `old`, which the next `kg load` or query puts back.
+    """
+    deferred = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
+    try:
+        if path.exists():
+            path.rename(old)
+        new.rename(path)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, deferred)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _restore_interrupted(path: Path) -> None:
+    """Put back the store a killed `kg load` had moved aside and not yet replaced."""
+    replaced = _beside(path, "replaced")
+    if not path.exists() and replaced.is_dir() and is_oxigraph_store(replaced):
+        replaced.rename(path)
 
 
 def push_graph(

@@ -104,7 +104,7 @@ def test_export_that_cannot_be_written_is_explained_and_leaves_nothing(kg, tmp_p
     (taken / "keep.txt").write_text("mine")
     result = kg("export", "--format", "turtle", "--out", str(taken))
     assert result.returncode == 1
-    assert result.stderr == f"Error: {taken}: cannot be written (Is a directory)\n"
+    assert result.stderr == f"Error: {taken}: is a folder; give a file name\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["graph.ttl"]
     assert [p.name for p in taken.iterdir()] == ["keep.txt"]
 

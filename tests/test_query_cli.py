@@ -182,7 +182,7 @@ ERRORS = [
     ),
     (
         ("query", "-e", "SELECT ?x WHERE {\n  ?x ?y\n}"),
-        "Error: query:3:1: expected one of LATERAL, SERVICE, [_]\n",
+        "Error: query:3:1: a triple pattern needs a subject, a predicate and an object (the parser expected one of LATERAL, SERVICE, [_])\n",
     ),
     (
         ("query", "subgraph", "--param", "concept=BDNF", "--format", "csv"),
