@@ -1,4 +1,8 @@
-"""Check the graph's Turtle files against the schema and the SHACL shapes in data/shapes.ttl.
+"""Check Turtle files against the schema and the SHACL shapes in data/shapes.ttl.
+
+Each file is checked on its own, with the schema and the shipped graph (data/triples.ttl) as
+context, so a file of extra claims may refer to the concepts and sources defined there; what is
+wrong is reported only for the nodes the file itself states something about.
 
 pySHACL checks the core constraints. The SPARQL-based constraints of the same shapes file are
 run here by Oxigraph, each once over the whole graph with `$this` as a variable joined to the
@@ -8,23 +12,29 @@ shipped graph against well under a second this way (measured in benchmarks/valid
 
 from __future__ import annotations
 
+import functools
+import logging
 import re
-from collections.abc import Iterator, Sequence
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 from pyshacl import validate as shacl_validate
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import SH
 from rdflib.term import Node
 
 from kg.errors import DataError
-from kg.files import SHAPES_FILE
+from kg.files import GRAPH_FILE, SCHEMA_FILE, SHAPES_FILE
 from kg.graph import TKG, rdflib_graph
-from kg.store import parse_turtle, with_schema
+from kg.store import parse_turtle
 
 __all__ = ["Problem", "validate"]
+
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
 
 
 @dataclass(frozen=True, order=True)
@@ -48,29 +58,61 @@ class _Finding:
 
 
 def validate(paths: Sequence[Path]) -> list[Problem]:
-    """Validate Turtle files together with the schema; an empty list means the data is valid."""
-    quads: list[ox.Quad] = []
-    syntax: list[Problem] = []
-    for path in with_schema(paths):
-        try:
-            quads += parse_turtle(path)
-        except DataError as error:
-            syntax.append(Problem(str(path), error.line or 0, error.column or 0, error.message))
-    if syntax:
-        return syntax
-    graph = rdflib_graph(quads)
-    store = ox.Store()
-    store.bulk_extend(quads)
+    """Validate each Turtle file on its own (see the module docstring); an empty list means
+    every file is valid. Problems come file by file, in the order given."""
     shapes = Graph().parse(SHAPES_FILE, format="turtle")
-    findings = [*_core_findings(graph, shapes), *_sparql_findings(store, shapes)]
-    places = _subject_places(paths)
+    parsed = functools.cache(parse_turtle)  # the context files are read once for all files
+    return [problem for path in paths for problem in _validate_file(path, shapes, parsed)]
+
+
+def _context_files(path: Path) -> list[Path]:
+    """The schema and the shipped graph, less the file itself."""
+    return [f for f in (SCHEMA_FILE, GRAPH_FILE) if f.resolve() != path.resolve()]
+
+
+def _validate_file(
+    path: Path, shapes: Graph, parsed: Callable[[Path], list[ox.Quad]]
+) -> list[Problem]:
+    try:
+        own = parsed(path)
+        context = [q for f in _context_files(path) for q in parsed(f)]
+    except DataError as error:
+        if error.path == path:
+            return [Problem(str(path), error.line or 0, error.column or 0, error.message)]
+        return [Problem(str(path), message=f"cannot be checked: its context {error}")]
+    if not own:
+        return [Problem(str(path), message="holds no triples: add some, or leave the file out")]
+    # A node the file types is the file's own definition: the shipped one must not fill in a
+    # label or definition the file lacks, nor count as a second one.
+    defined = {q.subject for q in own if q.predicate == _RDF_TYPE}
+    quads = own + [q for q in context if q.subject not in defined]
+    with _quiet_rdflib():
+        graph, stated = rdflib_graph(quads), set(rdflib_graph(own).subjects())
+        store = ox.Store()
+        store.bulk_extend(quads)
+        findings = [*_core_findings(graph, shapes), *_sparql_findings(store, shapes)]
+    places = _subject_places(path)
     problems = {
-        Problem(
-            *places.get(f.focus, (str(paths[0]), 0)), 0, f"{_describe(graph, f.focus)} {f.message}"
-        )
+        Problem(str(path), places.get(f.focus, 0), 0, f"{_describe(graph, f.focus)} {f.message}")
         for f in findings
+        if f.focus in stated
     }
     return sorted(problems)
+
+
+@contextmanager
+def _quiet_rdflib() -> Iterator[None]:
+    """rdflib logs a traceback, or warns, for each ill-typed literal it builds; the WellTyped
+    shape reports those literals with their file and line instead."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module="rdflib")
+            yield
+    finally:
+        logger.setLevel(level)
 
 
 def _core_findings(graph: Graph, shapes: Graph) -> Iterator[_Finding]:
@@ -84,6 +126,8 @@ def _core_findings(graph: Graph, shapes: Graph) -> Iterator[_Finding]:
     for result in results.subjects(RDF.type, SH.ValidationResult):
         focus = results.value(result, SH.focusNode)
         value = results.value(result, SH.value)
+        if isinstance(value, Literal) and value.ill_typed:
+            continue  # the WellTyped shape reports it, naming the datatype it fails
         message = str(results.value(result, SH.resultMessage) or "is not valid")
         if value is not None:
             message = message.replace("{?value}", _short(graph, value))
@@ -106,10 +150,17 @@ def _sparql_findings(store: ox.Store, shapes: Graph) -> Iterator[_Finding]:
 
 
 def _target_pattern(shapes: Graph, shape: Node) -> str:
-    targets = [
-        f"{{ ?this a/<{RDFS.subClassOf}>* <{cls}> }}"
-        for cls in shapes.objects(shape, SH.targetClass)
-    ] + [f"{{ ?this <{prop}> [] }}" for prop in shapes.objects(shape, SH.targetSubjectsOf)]
+    targets = (
+        [
+            f"{{ ?this a/<{RDFS.subClassOf}>* <{cls}> }}"
+            for cls in shapes.objects(shape, SH.targetClass)
+        ]
+        + [f"{{ ?this <{prop}> [] }}" for prop in shapes.objects(shape, SH.targetSubjectsOf)]
+        + [
+            f"{{ {shapes.value(target, SH.select)} }}"
+            for target in shapes.objects(shape, SH.target)
+        ]
+    )
     if not targets:
         raise ValueError(f"shape {shape} has SPARQL constraints but no target this validator reads")
     return "FILTER EXISTS { " + " UNION ".join(targets) + " }"
@@ -127,7 +178,9 @@ def _fill(template: str, row: ox.QuerySolution) -> str:
 
 
 def _from_ox(term: object) -> Node:
-    return URIRef(term.value) if isinstance(term, ox.NamedNode) else Literal(str(term))
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    return BNode(term.value) if isinstance(term, ox.BlankNode) else Literal(str(term))
 
 
 def _describe(graph: Graph, node: Node) -> str:
@@ -136,7 +189,7 @@ def _describe(graph: Graph, node: Node) -> str:
         ends = [graph.value(node, part) for part in (RDF.subject, RDF.predicate, RDF.object)]
         return "claim '" + " ".join(_short(graph, end) for end in ends) + f"' <{node}>"
     kind = "source" if (node, RDF.type, TKG.Source) in graph else "concept"
-    label = graph.value(node, RDFS.label)
+    label = _label(graph, node)
     return f"{kind} '{label}' <{node}>" if label else f"{kind} <{node}>"
 
 
@@ -145,31 +198,35 @@ def _short(graph: Graph, node: Node | None) -> str:
         return "(nothing)"
     if isinstance(node, Literal):
         return f"'{node}'"
+    return _label(graph, node) or f"<{node}>"
+
+
+def _label(graph: Graph, node: Node) -> str | None:
+    """The node's label, unless it has none or only a blank one (which a shape reports)."""
     label = graph.value(node, RDFS.label)
-    return str(label) if label else f"<{node}>"
+    return str(label) if label is not None and str(label).strip() else None
 
 
 _PREFIX = re.compile(r"@prefix\s+([\w.-]*):\s*<([^>]*)>\s*\.", re.IGNORECASE)
 _SUBJECT = re.compile(r"^(<[^>]*>|[\w.-]*:[^\s;,]*)\s")
 
 
-def _subject_places(paths: Sequence[Path]) -> dict[Node, tuple[str, int]]:
-    """Where each subject's statements start, read from lines that open with a subject."""
-    places: dict[Node, tuple[str, int]] = {}
-    for path in paths:
-        text = path.read_text(encoding="utf-8")
-        prefixes = dict(_PREFIX.findall(text))
-        for number, line in enumerate(text.splitlines(), start=1):
-            match = _SUBJECT.match(line)
-            if not match:
-                continue
-            token = match.group(1)
-            prefix, _, local = token.partition(":")
-            if token.startswith("<"):
-                iri = token[1:-1]
-            elif prefix in prefixes:
-                iri = prefixes[prefix] + local
-            else:
-                continue
-            places.setdefault(URIRef(iri), (str(path), number))
+def _subject_places(path: Path) -> dict[Node, int]:
+    """The line where each subject's statements start, read from lines that open with one."""
+    places: dict[Node, int] = {}
+    text = path.read_text(encoding="utf-8")
+    prefixes = dict(_PREFIX.findall(text))
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = _SUBJECT.match(line)
+        if not match:
+            continue
+        token = match.group(1)
+        prefix, _, local = token.partition(":")
+        if token.startswith("<"):
+            iri = token[1:-1]
+        elif prefix in prefixes:
+            iri = prefixes[prefix] + local
+        else:
+            continue
+        places.setdefault(URIRef(iri), number)
     return places

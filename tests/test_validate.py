@@ -12,6 +12,7 @@ from tests.conftest import FIXTURES
 
 CONCEPT = "https://w3id.org/treatment-kg/concept/"
 CLAIM = "https://w3id.org/treatment-kg/claim/"
+SOURCE = "https://w3id.org/treatment-kg/source/"
 
 
 def test_shipped_graph_is_valid() -> None:
@@ -51,6 +52,19 @@ BROKEN = {
     "broken-bad-id.ttl": (
         f"24: concept 'BDNF' <{CONCEPT}bdnf> maps to <http://identifiers.org/ncbigene/BDNF>, "
         "but 'BDNF' is not a well-formed NCBI Gene identifier"
+    ),
+    "broken-empty-label.ttl": (
+        f"24: concept <{CONCEPT}bdnf> has an empty label, synonym or definition: "
+        "write the text or remove it"
+    ),
+    "broken-empty-title.ttl": (
+        f"38: source 'Autry et al. 2011, Nature' <{SOURCE}autry-2011> has an empty label or "
+        "title: write the citation or title, or remove it"
+    ),
+    "broken-ill-typed-year.ttl": (
+        f"38: source 'Autry et al. 2011, Nature' <{SOURCE}autry-2011> has "
+        '<http://purl.org/dc/terms/issued> "c. 2011", which is not a well-formed xsd:gYear: '
+        "correct the value or its datatype"
     ),
     "broken-no-claim-node.ttl": (
         f"13: concept 'ketamine' <{CONCEPT}ketamine> states blocks 'BDNF' as a plain triple "
@@ -99,3 +113,105 @@ def test_several_problems_are_all_reported(tmp_path: Path) -> None:
     assert len(messages) == 2
     assert any("has no definition" in m for m in messages)
     assert any("has no source" in m for m in messages)
+
+
+def test_files_are_validated_each_on_its_own(kg) -> None:
+    # Merged, tiny.ttl's label for BDNF hid the one missing here, the problem was blamed on
+    # tiny.ttl, and tiny.ttl beside data/triples.ttl gave every shared concept two definitions.
+    result = kg(
+        "validate",
+        "tests/fixtures/tiny.ttl",
+        "tests/fixtures/broken-no-label.ttl",
+        "data/triples.ttl",
+    )
+    assert result.returncode == 1
+    assert result.stdout == (
+        f"tests/fixtures/broken-no-label.ttl:24: concept <{CONCEPT}bdnf> has no label: "
+        "give it one rdfs:label\n"
+        "tests/fixtures/tiny.ttl: valid (4 concepts, 3 claims, 2 sources)\n"
+        "data/triples.ttl: valid (108 concepts, 171 claims, 49 sources)\n"
+    )
+    assert result.stderr == "Error: 1 problem(s) in tests/fixtures/broken-no-label.ttl\n"
+
+
+def test_extra_claims_may_refer_to_the_shipped_graph(kg) -> None:
+    result = kg("validate", "tests/fixtures/extra-claims.ttl")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (
+        result.stdout
+        == "tests/fixtures/extra-claims.ttl: valid (0 concepts, 1 claims, 0 sources)\n"
+    )
+
+
+def test_problem_in_extra_claims_is_reported_in_that_file(kg, tmp_path: Path) -> None:
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(
+        (FIXTURES / "extra-claims.ttl")
+        .read_text()
+        .replace("    dcterms:source source:seed ;\n", "")
+    )
+    result = kg("validate", str(extra))
+    assert result.returncode == 1
+    assert result.stdout == (
+        f"{extra}:11: claim 'arketamine studied for treatment-resistant depression' "
+        f"<{CLAIM}arketamine--studiedFor--treatment-resistant-depression> has no source: "
+        "add dcterms:source naming the seed article or a publication\n"
+    )
+
+
+ILL_TYPED = [
+    ("abc", "integer"),
+    ("1,5", "decimal"),
+    ("yes", "boolean"),
+    ("not-a-year", "gYear"),
+    ("2019-02-30", "date"),
+    ("2019-03-05 10:00", "dateTime"),
+]
+
+
+@pytest.mark.parametrize(("lexical", "datatype"), ILL_TYPED)
+def test_ill_typed_literal_is_reported(kg, tmp_path: Path, lexical: str, datatype: str) -> None:
+    graph = tmp_path / "typed.ttl"
+    graph.write_text(
+        (FIXTURES / "tiny.ttl").read_text()
+        + f'concept:ketamine dcterms:modified "{lexical}"^^xsd:{datatype} .\n'
+    )
+    result = kg("validate", str(graph))
+    assert result.returncode == 1
+    assert result.stdout == (
+        f"{graph}:13: concept 'ketamine' <{CONCEPT}ketamine> has "
+        f'<http://purl.org/dc/terms/modified> "{lexical}", which is not a well-formed '
+        f"xsd:{datatype}: correct the value or its datatype\n"
+    )
+    assert "Traceback" not in result.stderr
+    assert result.stderr == f"Error: 1 problem(s) in {graph}\n"
+
+
+def test_well_typed_literals_pass(tmp_path: Path) -> None:
+    graph = tmp_path / "typed.ttl"
+    graph.write_text(
+        (FIXTURES / "tiny.ttl").read_text()
+        + 'concept:ketamine dcterms:modified "2019-03-05"^^xsd:date, "-12"^^xsd:integer, '
+        '"1.5"^^xsd:decimal, "true"^^xsd:boolean, "2019-03-05T10:00:00Z"^^xsd:dateTime .\n'
+    )
+    assert validate([graph]) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["", " \n\n\t\n", "# nothing yet\n@prefix ex: <http://e.org/> .\n"]
+)
+def test_file_without_triples_is_reported(kg, tmp_path: Path, text: str) -> None:
+    empty = tmp_path / "empty.ttl"
+    empty.write_text(text)
+    result = kg("validate", str(empty))
+    assert result.returncode == 1
+    assert result.stdout == f"{empty}: holds no triples: add some, or leave the file out\n"
+    assert result.stderr == f"Error: 1 problem(s) in {empty}\n"
+
+
+def test_help_says_each_file_is_checked_with_the_shipped_graph_as_context(kg) -> None:
+    result = kg("validate", "--help")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "Each file is checked on its own, with data/triples.ttl as context" in text
+    assert "Problems are reported only for the file checked" in text
