@@ -20,14 +20,14 @@ NUMERIC = {"integer", "int", "long", "decimal", "double", "float"}
 
 
 def _cell(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> object:
-    """A comparable value: numbers as numbers, and GROUP_CONCAT lists as sorted tuples, since
-    SPARQL leaves their order open; an empty GROUP_CONCAT is "" in Virtuoso, unbound in Oxigraph."""
+    """A comparable value: numbers as numbers, text exactly (GROUP_CONCAT lists included, whose
+    order the queries fix); an empty GROUP_CONCAT is "" in Virtuoso, unbound in Oxigraph."""
     if term is None:
-        return ()
+        return ""
     if isinstance(term, ox.Literal):
         if term.datatype.value.rsplit("#", 1)[-1] in NUMERIC:
             return float(term.value)
-        return tuple(sorted(term.value.split("; "))) if term.value else ()
+        return term.value
     return str(term)
 
 
