@@ -34,7 +34,14 @@ def open_version(spec: str, path_in_repo: str = "data/triples.ttl") -> Store:
     file = Path(spec)
     if file.is_file():
         return LocalStore(load_store([file]))
-    shown = subprocess.run(["git", "show", f"{spec}:{path_in_repo}"], capture_output=True)
+    if spec.startswith("-"):
+        # git would read it as an option: `--output=FILE` makes `git show` write FILE
+        raise DataError(
+            file, "is neither a file nor a git revision (a revision cannot start with '-')"
+        )
+    shown = subprocess.run(
+        ["git", "show", "--end-of-options", f"{spec}:{path_in_repo}"], capture_output=True
+    )
     if shown.returncode != 0:
         reason = shown.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["unknown"]
         raise DataError(

@@ -66,15 +66,16 @@ def test_no_change_exits_zero(kg) -> None:
     assert (result.returncode, result.stdout) == (0, "No concepts or claims changed.\n")
 
 
-def test_git_revisions(kg, tmp_path: Path) -> None:
-    (tmp_path / "data").mkdir()
-    target = tmp_path / "data/triples.ttl"
+def _history(folder: Path) -> None:
+    """A git repository in `folder` whose data/triples.ttl is tiny.ttl, then edited."""
+    (folder / "data").mkdir()
+    target = folder / "data/triples.ttl"
     target.write_text((FIXTURES / "tiny.ttl").read_text())
 
     def git(*args: str) -> None:
         subprocess.run(
             ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
-            cwd=tmp_path,
+            cwd=folder,
             check=True,
             capture_output=True,
         )
@@ -82,11 +83,28 @@ def test_git_revisions(kg, tmp_path: Path) -> None:
     git("init", "-q")
     git("add", ".")
     git("commit", "-qm", "first")
-    target.write_text(_edited(tmp_path).read_text())
+    target.write_text(_edited(folder).read_text())
     git("commit", "-qam", "second")
+
+
+def test_git_revisions(kg, tmp_path: Path) -> None:
+    _history(tmp_path)
     result = kg("diff", "HEAD~1", "HEAD", cwd=tmp_path)
     assert result.returncode == 1, result.stderr
     assert result.stdout.startswith("Concepts: 1 added, 0 removed, 1 changed\n")
+
+
+def test_revision_that_looks_like_an_option_is_refused(kg, tmp_path: Path) -> None:
+    # Passed on to `git show`, it wrote the whole commit to written:data/triples.ttl.
+    _history(tmp_path)
+    (tmp_path / "written:data").mkdir()
+    result = kg("diff", "--", "--output=written", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        "Error: --output=written: is neither a file nor a git revision "
+        "(a revision cannot start with '-')\n"
+    )
+    assert list((tmp_path / "written:data").iterdir()) == []
 
 
 def test_unknown_version_is_a_usage_error(kg) -> None:
