@@ -77,7 +77,10 @@ def _same_file(path: Path, stream: TextIO) -> bool:
 
 
 def _progress(length: int, label: str) -> ProgressBar[int]:
-    return click.progressbar(length=length, label=label, file=sys.stderr, show_pos=False)
+    # shown to people at a terminal; a log or a pipe gets only what the command reports
+    return click.progressbar(
+        length=length, label=label, file=sys.stderr, show_pos=False, hidden=not sys.stderr.isatty()
+    )
 
 
 class _Group(click.Group):
@@ -465,7 +468,8 @@ def diff(old: str, new: str, output_format: str) -> None:
     type=click.FloatRange(min=0.1),
     default=30.0,
     show_default=True,
-    help="Seconds a query or update may run; then it is stopped and the client gets a 503.",
+    help="Seconds a query, update or coverage report may run; then it is stopped and the "
+    "client gets a 503.",
 )
 @click.option(
     "--max-rows",
@@ -480,7 +484,29 @@ def diff(old: str, new: str, output_format: str) -> None:
     type=click.IntRange(min=1024),
     default=1_000_000,
     show_default=True,
-    help="Largest request body accepted; a larger one gets a 413.",
+    help="Largest query or update body accepted; a larger one gets a 413.",
+)
+@click.option(
+    "--max-coverage-bytes",
+    type=click.IntRange(min=1024),
+    default=1_000_000,
+    show_default=True,
+    help="Largest article the coverage page takes; a larger one gets a 413.",
+)
+@click.option(
+    "--max-connections",
+    type=click.IntRange(1, 100_000),
+    default=1_000,
+    show_default=True,
+    help="Most connections open at once; one more gets an immediate 503 and is closed.",
+)
+@click.option(
+    "--read-timeout",
+    type=click.FloatRange(min=0.5),
+    default=10.0,
+    show_default=True,
+    help="Seconds a client has to send its whole request (or, kept alive, its next one); a "
+    "slower or idle connection is closed.",
 )
 @click.option(
     "--workers",
@@ -503,6 +529,14 @@ def diff(old: str, new: str, output_format: str) -> None:
     "repeat for several. Off by default; never with credentials.",
 )
 @click.option(
+    "--allow-service",
+    "allowed_services",
+    multiple=True,
+    metavar="HOST",
+    help="Let queries use SERVICE to reach HOST; repeat for several. Default none: federated "
+    "queries are refused; * allows public hosts; private and loopback hosts must be named.",
+)
+@click.option(
     "--site",
     "site_dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -518,9 +552,13 @@ def serve(
     timeout: float,
     max_rows: int,
     max_request_bytes: int,
+    max_coverage_bytes: int,
+    max_connections: int,
+    read_timeout: float,
     workers: int | None,
     allow_update: bool,
     cors_origins: Sequence[str],
+    allowed_services: Sequence[str],
     site_dir: Path,
 ) -> None:
     """Serve the graph over the SPARQL 1.1 Protocol at /sparql, with a query page at /, the
@@ -529,6 +567,7 @@ def serve(
     import logging
     import os
 
+    from kg.connections import CannotServe, listen
     from kg.serve import Settings
     from kg.serve import serve as run_server
     from kg.store import StoreError, disk_store_path
@@ -540,11 +579,25 @@ def serve(
             "--allow-update works on the in-memory graph only: every worker opens an on-disk "
             "store read-only (rebuild it with `kg load` instead)"
         )
+    try:
+        listener = listen(host, port, max_connections)
+    except CannotServe as error:
+        raise click.ClickException(str(error)) from None
     size = workers or min(64, max(2, os.cpu_count() or 1))
     pool = WorkerPool(Source(tuple(graph_files), disk), size, timeout)
     with _progress(size, f"Starting {size} query workers") as bar:
         pool.start(bar.update)
-    settings = Settings(allow_update, max_rows, max_request_bytes, tuple(cors_origins), site_dir)
+    settings = Settings(
+        allow_update,
+        max_rows,
+        max_request_bytes,
+        tuple(cors_origins),
+        site_dir,
+        tuple(allowed_services),
+        max_coverage_bytes,
+        max_connections,
+        read_timeout,
+    )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
     logging.getLogger("kg.serve").addHandler(handler)
@@ -565,7 +618,7 @@ def serve(
         sys.stdout.flush()
 
     try:
-        run_server(pool, settings, host, port, max(16, 4 * size), ready)
+        run_server(pool, settings, listener, max(16, 4 * size), ready)
     finally:
         pool.close()
     click.echo("Stopped")
