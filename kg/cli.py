@@ -660,12 +660,22 @@ def coverage(
     fail_under: float | None,
 ) -> None:
     """Report which of the graph's concepts and claims an article (text, Markdown or HTML)
-    covers, which it misses, and what to add first. Give files, folders, or - for stdin."""
+    covers, which it misses, and what to add first. Give files, folders, or - for stdin; in a
+    folder, files of other kinds are listed as skipped. Web pages are not fetched: save the
+    page as HTML and give the file."""
     from kg.coverage import analyse_all, article_paths, load_model
     from kg.coverage_report import REPORT_FORMATS, batch_summary, write_reports
     from kg.files import write_atomically
 
-    paths = article_paths(inputs)
+    for given in inputs:
+        scheme, sep, _ = given.partition("://")
+        if sep and scheme.isalpha():
+            raise click.BadParameter(
+                f"'{given}' is a web address, and kg coverage reads no pages from the network: "
+                "save the page as HTML and give the file",
+                param_hint="FILE|DIR|-",
+            )
+    paths = article_paths(inputs, lambda file, why: click.echo(f"Skipped {file}: {why}", err=True))
     model = load_model(_open(store, endpoint, graph_iri))
     read_stdin = sys.stdin.buffer.read
     if len(paths) > 1:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import bisect
 import html
 import re
+import shlex
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -192,6 +193,33 @@ _MD_HTML = re.compile(r"<[^>\n]+>")
 # how an article's file suffix says to read it; a folder is searched for these suffixes
 _KINDS = {".html": "html", ".htm": "html", ".md": "md", ".markdown": "md"}
 ARTICLE_SUFFIXES = {".txt", ".text", *_KINDS}
+# Documents that are not text, and a command that makes a text file of one (shown, never run).
+_CONVERTERS = {
+    ".pdf": "pdftotext {file} {text}",
+    ".docx": "pandoc {file} -t plain -o {text}",
+    ".odt": "pandoc {file} -t plain -o {text}",
+    ".rtf": "pandoc {file} -t plain -o {text}",
+    ".epub": "pandoc {file} -t plain -o {text}",
+}
+
+
+def _not_read_because(path: Path) -> str:
+    """Why a file of this kind is not read as an article, and how to convert it where we know.
+
+    >>> _not_read_because(Path("post.png"))
+    'kg coverage reads .htm, .html, .markdown, .md, .text and .txt files'
+    >>> _not_read_because(Path("drafts/post.pdf")).split("; ")[1]
+    'convert it first, e.g. pdftotext drafts/post.pdf drafts/post.txt'
+    """
+    *others, last = sorted(ARTICLE_SUFFIXES)
+    reads = f"kg coverage reads {', '.join(others)} and {last} files"
+    command = _CONVERTERS.get(path.suffix.lower())
+    if command is None:
+        return reads
+    text = path.with_suffix(".txt")
+    return f"{reads}; convert it first, e.g. " + command.format(
+        file=shlex.quote(str(path)), text=shlex.quote(str(text))
+    )
 
 
 def _blank(match: re.Match[str], fill: str = " ") -> str:
@@ -231,6 +259,8 @@ def read_article(path: Path | None, data: bytes | None = None, kind: str | None 
     """Read an article from a file (or `data` read from stdin) as UTF-8; a binary or
     undecodable file is a DataError naming it."""
     where = path or Path("<stdin>")
+    if where.suffix.lower() in _CONVERTERS:
+        raise DataError(where, _not_read_because(where))
     if data is None:
         assert path is not None
         try:
@@ -484,9 +514,10 @@ def _score(model: CoverageModel, covered: set[str], expressed: int) -> dict[str,
 # --- batches -------------------------------------------------------------------------------
 
 
-def article_paths(inputs: Sequence[str]) -> list[Path | None]:
+def article_paths(inputs: Sequence[str], skipped: Callable[[Path, str], None]) -> list[Path | None]:
     """The files to check: files as given, the articles in folders (.txt, .md, .html, ...),
-    and None for `-` (stdin)."""
+    and None for `-` (stdin). `skipped` is told of each other file in a folder, and why; hidden
+    files and folders are passed over."""
     paths: list[Path | None] = []
     for given in inputs:
         if given == "-":
@@ -494,13 +525,16 @@ def article_paths(inputs: Sequence[str]) -> list[Path | None]:
             continue
         path = Path(given)
         if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.is_file()
-                and p.suffix.lower() in ARTICLE_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            found = []
+            for file in sorted(path.rglob("*")):
+                if not file.is_file() or any(
+                    part.startswith(".") for part in file.relative_to(path).parts
+                ):
+                    continue
+                if file.suffix.lower() in ARTICLE_SUFFIXES:
+                    found.append(file)
+                else:
+                    skipped(file, _not_read_because(file))
             if not found:
                 raise DataError(path, f"holds no articles ({', '.join(sorted(ARTICLE_SUFFIXES))})")
             paths.extend(found)

@@ -236,6 +236,65 @@ def test_missing_input_is_explained(kg) -> None:
     assert result.stderr == "Error: no/such/article.md: no such file or folder\n"
 
 
+READS = "kg coverage reads .htm, .html, .markdown, .md, .text and .txt files"
+
+
+def test_web_address_is_refused(kg) -> None:
+    # There is no network; the address used to be taken for a path that did not exist.
+    result = kg("coverage", "https://example.org/page")
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        "Error: Invalid value for FILE|DIR|-: 'https://example.org/page' is a web address, and "
+        "kg coverage reads no pages from the network: save the page as HTML and give the file\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "convert"),
+    [
+        ("draft.docx", "pandoc {folder}/draft.docx -t plain -o {folder}/draft.txt"),
+        ("draft.pdf", "pdftotext {folder}/draft.pdf {folder}/draft.txt"),
+    ],
+)
+def test_document_says_what_is_read_and_how_to_convert(
+    kg, tmp_path: Path, name: str, convert: str
+) -> None:
+    (tmp_path / name).write_bytes(b"PK\x03\x04 not text")
+    result = kg("coverage", str(tmp_path / name))
+    assert result.returncode == 1
+    command = convert.format(folder=tmp_path)
+    assert result.stderr == (
+        f"Error: {tmp_path / name}: {READS}; convert it first, e.g. {command}\n"
+    )
+
+
+def test_folder_lists_the_files_it_skips(kg, tmp_path: Path) -> None:
+    (tmp_path / "post.md").write_text("Ketamine blocks the NMDA receptor.", encoding="utf-8")
+    (tmp_path / "figure.png").write_bytes(b"\x89PNG")
+    (tmp_path / "notes.docx").write_bytes(b"PK")
+    (tmp_path / ".hidden.docx").write_bytes(b"PK")
+    result = kg("coverage", str(tmp_path), "--format", "csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.splitlines() == [
+        f"Skipped {tmp_path / 'figure.png'}: {READS}",
+        f"Skipped {tmp_path / 'notes.docx'}: {READS}; convert it first, e.g. "
+        f"pandoc {tmp_path / 'notes.docx'} -t plain -o {tmp_path / 'notes.txt'}",
+    ]
+    assert [row[0] for row in csv.reader(result.stdout.splitlines())][1:] == [
+        str(tmp_path / "post.md")
+    ]
+
+
+def test_folder_of_other_files_lists_them_before_the_error(kg, tmp_path: Path) -> None:
+    (tmp_path / "figure.png").write_bytes(b"\x89PNG")
+    result = kg("coverage", str(tmp_path))
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        f"Skipped {tmp_path / 'figure.png'}: {READS}",
+        f"Error: {tmp_path}: holds no articles (.htm, .html, .markdown, .md, .text, .txt)",
+    ]
+
+
 # --- the report ----------------------------------------------------------------------------
 
 
