@@ -69,6 +69,9 @@ def written_in_place(target: Path) -> Iterator[Path]:
         with _written_elsewhere(target) as partial:
             yield partial
         return
+    blocking = next((f for f in destination.parents if f.exists() and not f.is_dir()), None)
+    if blocking is not None:
+        raise DataError(target, f"cannot be written: {blocking} is a file, not a folder")
     partial = destination.with_name(f".{destination.name}.{os.getpid()}.partial")
     try:
         destination.parent.mkdir(parents=True, exist_ok=True)

@@ -92,7 +92,10 @@ def saved_queries(folder: Path = QUERY_DIR) -> list[SavedQuery]:
 def load_query(name: str, folder: Path = QUERY_DIR) -> SavedQuery:
     """A saved query by name (`neighbourhood`) or a path to any .rq file."""
     path = Path(name)
-    if not (path.suffix == ".rq" and path.is_file()):
+    if path.suffix == ".rq" and not path.is_file():
+        problem = "is a folder, not a .rq file" if path.is_dir() else "no such file"
+        raise QueryError(f"{name}: {problem}")
+    if path.suffix != ".rq":
         path = folder / f"{name}.rq"
     if path.is_file():
         return parse_query(path.stem, _read_query_file(path), str(path))
@@ -132,6 +135,8 @@ _UNDECLARED = re.compile(r"Prefix not found|prefix .* not (found|declared)", re.
 def check_syntax(text: str, origin: str = "query") -> None:
     """Raise a QueryError naming line, column and what the parser expected there, if `text`
     is not valid SPARQL 1.1."""
+    if not _COMMENT.sub("", text).strip():
+        raise QueryError(f"{origin}: the query is empty")
     check_size(text, origin)
     try:
         ox.Store().query(text)

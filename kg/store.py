@@ -84,6 +84,8 @@ def _reporting(path: Path) -> Iterator[None]:
         raise DataError(path, "cannot be read (permission denied)") from None
     except SyntaxError as error:
         message = str(error.msg).split(": ", 1)[-1]
+        if "Invalid UTF-8" in message:
+            message = "is not UTF-8 text; save it as UTF-8 (or is it not a Turtle file?)"
         raise DataError(path, message, error.lineno, error.offset) from None
     except UnicodeDecodeError as error:
         raise DataError(path, f"is not UTF-8 text ({error.reason} at byte {error.start})") from None
@@ -227,6 +229,11 @@ def disk_store_path(store: str | None) -> Path | None:
     _restore_interrupted(path.absolute())
     if not path.is_dir():
         raise StoreError(f"no Oxigraph store at {path}: fill it with `kg load --store {store}`")
+    if not is_oxigraph_store(path):
+        raise StoreError(
+            f"{path}: is not an Oxigraph store; fill a new folder with `kg load --store "
+            "oxigraph:PATH`"
+        )
     return path
 
 
