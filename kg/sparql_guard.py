@@ -6,8 +6,9 @@ thousands of operators (`1+1+1...`, `{} UNION {} UNION ...`) overflows the stack
 process with a segmentation fault. The limits below are far beyond any real query and far below
 the depths that crash (about 2,000 nested groups and 5,000 chained operators on an 8 MB stack).
 
-`SERVICE` makes the store fetch a URL on the querying client's behalf; `service_targets` finds
-those URLs so that a server can refuse them unless its operator allowed them.
+`SERVICE` (and, in an update, `LOAD`) makes the store fetch a URL on the querying client's
+behalf; `service_targets` finds those URLs so that a server can refuse them unless its operator
+allowed them.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ _TOKEN = re.compile(
     | (?P<comment>\#[^\n]*)
     | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*(?:'''|$)|\"\"\"(?:[^"\\]|\\.|"(?!""))*(?:\"\"\"|$)
                 |'(?:[^'\\\n]|\\.)*'?|"(?:[^"\\\n]|\\.)*"?)
-    | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+    | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
     | (?P<var>[?$]\w+)
     | (?P<name>(?:[A-Za-z_][\w.-]*)?:(?:[\w.:%-]|\\.)*|[A-Za-z_][\w-]*)
     | (?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)
@@ -54,6 +55,8 @@ _TOKEN = re.compile(
     re.VERBOSE | re.DOTALL,
 )
 _CHAINING_WORDS = {"UNION", "OPTIONAL", "MINUS"}
+# An IRI may spell any character as \uXXXX or \UXXXXXXXX, and the store reads it so.
+_IRI_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 
 
 class Token(NamedTuple):
@@ -110,65 +113,85 @@ def check_size(text: str, origin: str = "query") -> None:
 def service_targets(text: str) -> list[str | None]:
     """The endpoints the query's SERVICE clauses name, as absolute IRIs (None for a variable),
     in the order they appear."""
+    return [target for keyword, target in _fetched(text) if keyword == "SERVICE"]
+
+
+def _fetched(text: str) -> list[tuple[str, str | None]]:
+    """What `text` makes the store fetch: ("SERVICE" or "LOAD", the absolute IRI) in order; the
+    IRI is None for a variable, and the token itself when it is neither IRI nor name."""
     found = tokens(text)
     prefixes: dict[str, str] = {}
     base = ""
-    targets: list[str | None] = []
+    targets: list[tuple[str, str | None]] = []
     for index, token in enumerate(found):
         word = token.text.upper() if token.kind == "name" else ""
         following = found[index + 1 : index + 3]
         if word == "BASE" and following and following[0].kind == "iri":
-            base = following[0].text[1:-1]
+            base = _iri(following[0].text)
         elif word == "PREFIX" and len(following) == 2 and following[1].kind == "iri":
-            prefixes[following[0].text.rstrip(":")] = following[1].text[1:-1]
-        elif word == "SERVICE":
+            prefixes[following[0].text.rstrip(":")] = _iri(following[1].text)
+        elif word in {"SERVICE", "LOAD"}:
             if following and following[0].text.upper() == "SILENT":
                 following = found[index + 2 : index + 3]
             target = following[0] if following else None
             if target is None or target.kind == "var":
-                targets.append(None)
+                targets.append((word, None))
             elif target.kind == "iri":
-                targets.append(urljoin(base, target.text[1:-1]) if base else target.text[1:-1])
+                targets.append(
+                    (word, urljoin(base, _iri(target.text)) if base else _iri(target.text))
+                )
             elif target.kind == "name" and ":" in target.text:
                 prefix, _, local = target.text.partition(":")
-                targets.append(prefixes.get(prefix, f"{prefix}:") + local)
+                # a local name may escape punctuation with a backslash: ex:a\/b is ex:a/b
+                local = re.sub(r"\\(.)", r"\1", local)
+                targets.append((word, prefixes.get(prefix, f"{prefix}:") + local))
+            else:  # not what the store would read as an endpoint: refused, never guessed at
+                targets.append((word, target.text))
     return targets
 
 
+def _iri(token: str) -> str:
+    """The IRI an IRI token spells, escapes decoded."""
+    return _IRI_ESCAPE.sub(lambda m: chr(int(m.group(1) or m.group(2), 16)), token[1:-1])
+
+
 class ServiceRefused(QueryError):
-    """A SERVICE clause names an endpoint the server's operator has not allowed."""
+    """A SERVICE clause (or LOAD) names an endpoint the server's operator has not allowed."""
 
 
 def check_service(text: str, allowed: Collection[str]) -> None:
-    """Raise ServiceRefused unless every SERVICE endpoint in `text` is allowed.
+    """Raise ServiceRefused unless every SERVICE endpoint (and LOAD source) in `text` is
+    allowed.
 
     `allowed` holds host names, or `*` for any public host. Without it no SERVICE runs. Hosts
     that are or resolve to loopback, private, link-local or otherwise reserved addresses run
     only when named in `allowed` themselves, so a visitor cannot make the server reach into
     the network it stands in.
     """
-    for target in service_targets(text):
+    for keyword, target in _fetched(text):
         if target is None:
-            raise ServiceRefused("SERVICE with a variable endpoint is not allowed on this server")
+            raise ServiceRefused(
+                f"{keyword} with a variable endpoint is not allowed on this server"
+            )
         parts = urlsplit(target)
         host = (parts.hostname or "").lower()
         if parts.scheme not in {"http", "https"} or not host:
-            raise ServiceRefused(f"SERVICE <{target}>: only http and https endpoints are allowed")
+            raise ServiceRefused(f"{keyword} <{target}>: only http and https endpoints are allowed")
         if host in {name.lower() for name in allowed}:
             continue
         if "*" not in allowed:
             hint = (
-                "this server runs no federated queries"
+                "this server fetches nothing for its clients"
                 if not allowed
                 else f"it allows only {', '.join(sorted(allowed))}"
             )
             raise ServiceRefused(
-                f"SERVICE <{target}>: {hint} (its operator can allow the host with "
+                f"{keyword} <{target}>: {hint} (its operator can allow the host with "
                 f"--allow-service {host})"
             )
         if _is_internal(host):
             raise ServiceRefused(
-                f"SERVICE <{target}>: {host} is a loopback, private or link-local address; "
+                f"{keyword} <{target}>: {host} is a loopback, private or link-local address; "
                 f"the server's operator must name it with --allow-service {host}"
             )
 
