@@ -1,5 +1,5 @@
 """Answer one SPARQL 1.1 Protocol request against a store: pick the result format the client
-accepts, run the query or update, and cap the rows.
+accepts, run the query or update, and cap the rows; or report an article's coverage.
 
 This is the part of `kg serve` that runs inside a worker process (see kg.workers); it knows
 nothing about HTTP beyond media types and status codes.
@@ -11,19 +11,26 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from itertools import islice
-from typing import NamedTuple
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 import pyoxigraph as ox
 
+from kg.errors import DataError
 from kg.query import describe_syntax_error
 from kg.results import PREFIXES
+
+if TYPE_CHECKING:
+    from kg.coverage import CoverageModel
 
 __all__ = [
     "GRAPH_TYPES",
     "SOLUTION_TYPES",
     "Answer",
+    "CoverageRequest",
     "Failure",
     "Request",
+    "Responder",
     "answer",
     "choose_type",
 ]
@@ -54,6 +61,14 @@ class Request(NamedTuple):
     max_rows: int = 0
     default_graphs: tuple[str, ...] = ()  # the protocol's default-graph-uri
     named_graphs: tuple[str, ...] = ()  # and named-graph-uri
+
+
+class CoverageRequest(NamedTuple):
+    """An article posted to the coverage page's API."""
+
+    text: str
+    name: str  # the file name it came from, or "draft"; says how to read it
+    kind: str | None  # "text", "md" or "html"; None to tell from the name
 
 
 class Answer(NamedTuple):
@@ -133,6 +148,38 @@ def answer(store: ox.Store, request: Request) -> Answer | Failure:
         return Failure(400, message)
     except (OSError, ValueError, TypeError, RuntimeError) as error:
         return Failure(500, f"the {request.operation} failed: {error}")
+
+
+class Responder:
+    """A worker's store, and the coverage model read from it when first needed."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self._model: CoverageModel | None = None
+
+    def __call__(self, request: Request | CoverageRequest) -> Answer | Failure:
+        if isinstance(request, CoverageRequest):
+            return self._coverage(request)
+        if request.operation == "update":
+            self._model = None  # the update may change names, claims or cues: read them again
+        return answer(self.store, request)
+
+    def _coverage(self, request: CoverageRequest) -> Answer | Failure:
+        """The JSON report and its HTML, from the same code as `kg coverage`; `rows` of the
+        answer is the number of concepts covered."""
+        from kg.coverage import analyse, load_model, read_article
+        from kg.coverage_report import html_fragment
+        from kg.store import LocalStore
+
+        try:
+            article = read_article(Path(request.name), request.text.encode(), request.kind)
+        except DataError as error:
+            return Failure(400, str(error))
+        if self._model is None:
+            self._model = load_model(LocalStore(self.store))
+        report = analyse(self._model, article)
+        body = json.dumps({"report": report, "html": html_fragment(report, article.text)})
+        return Answer("application/json", body.encode(), report["score"]["concepts_covered"], False)
 
 
 def _query(store: ox.Store, request: Request) -> Answer | Failure:

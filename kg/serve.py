@@ -1,9 +1,10 @@
 """`kg serve`: one port with the SPARQL 1.1 Protocol endpoint (/sparql), a query page (/), the
 explorer (/explore), the coverage page (/coverage, once built) and /healthz.
 
-waitress speaks HTTP; queries and updates go to kg.workers, which can stop a query at its time
-limit. Nothing is sent until a whole answer exists, so a client never gets a 200 with a cut-off
-body.
+waitress speaks HTTP (guarded against idle and slow clients by kg.connections); queries,
+updates and coverage reports go to kg.workers, which can stop each at its time limit. A query's
+size and its SERVICE endpoints are checked here, before any worker sees it. Nothing is sent
+until a whole answer exists, so a client never gets a 200 with a cut-off body.
 """
 
 from __future__ import annotations
@@ -11,22 +12,20 @@ from __future__ import annotations
 import json
 import logging
 import signal
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs
 
-from kg.endpoint import GRAPH_TYPES, Answer, Failure, Request, choose_type
-from kg.errors import DataError
-from kg.files import SITE_DIR
-from kg.store import StoreError
+from kg.endpoint import GRAPH_TYPES, Answer, CoverageRequest, Failure, Request, choose_type
+from kg.errors import QueryError
+from kg.files import QUERY_DIR, SITE_DIR
+from kg.sparql_guard import ServiceRefused, check_service, check_size
 from kg.workers import Busy, Stopping, TimedOut, WorkerDied, WorkerPool
-
-if TYPE_CHECKING:
-    from kg.coverage import CoverageModel
 
 __all__ = ["STATIC_DIR", "Settings", "SparqlApp", "serve"]
 
@@ -47,6 +46,10 @@ class Settings(NamedTuple):
     max_request_bytes: int = 1_000_000
     cors_origins: tuple[str, ...] = ()
     site_dir: Path = SITE_DIR
+    allowed_services: tuple[str, ...] = ()  # hosts SERVICE may reach; "*" for public ones
+    max_coverage_bytes: int = 1_000_000
+    max_connections: int = 1_000
+    read_timeout: float = 10.0  # seconds a client has to send its request
 
 
 class _Reply(NamedTuple):
@@ -87,12 +90,15 @@ def _text(status: int, message: str, headers: Headers | None = None) -> _Reply:
 class SparqlApp:
     """The WSGI application behind `kg serve`."""
 
-    def __init__(self, pool: WorkerPool, settings: Settings):
+    def __init__(self, pool: WorkerPool, settings: Settings, threads: int):
+        """`threads`: how many requests waitress answers at once."""
         self.pool, self.settings = pool, settings
+        # A coverage request holds one of waitress's threads while it waits for a worker; at
+        # most half of them may, so that a burst of large articles cannot keep queries out.
+        self.coverage_room = max(1, threads // 2)
+        self._coverage_admitted = threading.BoundedSemaphore(self.coverage_room)
         self.query_page = _render_page("query.html", examples=_examples())
         self.coverage_page = _render_page("coverage.html")
-        self._coverage_model: CoverageModel | None = None
-        self._loading_model = threading.Lock()
         self.static = {
             path.relative_to(STATIC_DIR).as_posix(): path
             for path in STATIC_DIR.rglob("*")
@@ -158,14 +164,21 @@ class SparqlApp:
         return [("Content-Type", _CONTENT_TYPES[suffix]), ("Content-Security-Policy", _PAGE_POLICY)]
 
     def _health(self) -> _Reply:
-        status = {
-            "status": "ok",
+        """ok with every worker alive, degraded with some, and a 503 when none can answer."""
+        health = self.pool.health()
+        status = "ok" if health.alive == self.pool.size else "degraded" if health.alive else "down"
+        report = {
+            "status": status,
             "triples": self.pool.triples,
             "workers": self.pool.size,
-            "idle_workers": self.pool.idle(),
+            "alive_workers": health.alive,
+            "starting_workers": health.starting,
+            "dead_workers": health.dead,
+            "idle_workers": health.idle,
         }
-        body = (json.dumps(status) + "\n").encode()
-        return _Reply(200, [("Content-Type", "application/json")], body)
+        body = (json.dumps(report) + "\n").encode()
+        code = 503 if status == "down" else 200
+        return _Reply(code, [("Content-Type", "application/json")], body)
 
     def _site_page(self, name: str, command: str) -> _Reply:
         page = self.settings.site_dir / name
@@ -203,27 +216,38 @@ class SparqlApp:
             return _service_description(environ, self.settings.allow_update)
         if request.operation == "update" and not self.settings.allow_update:
             return _text(403, _UPDATE_REFUSED)
+        # pyoxigraph crashes on queries nested a few thousand deep, and SERVICE would fetch
+        # whatever URL a visitor names: both are stopped before a worker sees the text
+        try:
+            check_size(request.text, request.operation)
+            check_service(request.text, self.settings.allowed_services)
+        except ServiceRefused as refused:
+            return _text(403, str(refused))
+        except QueryError as error:
+            return _text(400, str(error))
+        reply = self._on_worker(request, request.operation)
+        return reply if isinstance(reply, _Reply) else _answered(reply)
+
+    def _on_worker(self, request: Request | CoverageRequest, what: str) -> Answer | _Reply:
+        """The worker's answer, or the reply that says why there is none."""
         try:
             reply = self.pool.run(request)
         except TimedOut as stopped:
-            return _text(503, f"{request.operation} {stopped}", [("Retry-After", "1")])
+            return _text(503, f"{what} {stopped}", [("Retry-After", "1")])
         except Busy as busy:
             return _text(503, f"server busy: {busy}", [("Retry-After", "1")])
         except Stopping as stopping:
-            return _text(503, f"{request.operation} not answered: {stopping}")
+            return _text(503, f"{what} not answered: {stopping}")
         except WorkerDied as died:
-            return _text(500, f"the {request.operation} failed: {died}")
+            return _text(500, f"the {what} failed: {died}")
         if isinstance(reply, Failure):
             return _text(reply.status, reply.message)
-        return _answered(reply)
+        return reply
 
     def _coverage(self, environ: dict[str, Any]) -> _Reply:
         """A coverage report of the posted article: {"text", "name", "kind"} in, the JSON
-        report and its HTML out, from the same code as `kg coverage`."""
-        from kg.coverage import analyse, load_model, read_article
-        from kg.coverage_report import html_fragment
-
-        body = self._read_body(environ)
+        report and its HTML out, from the same code as `kg coverage`, made in a worker."""
+        body = self._read_body(environ, self.settings.max_coverage_bytes)
         if isinstance(body, _Reply):
             return body
         try:
@@ -232,29 +256,28 @@ class SparqlApp:
             kind = posted.get("kind") if posted.get("kind") in {"text", "md", "html"} else None
         except (ValueError, KeyError, TypeError):
             return _text(400, 'post JSON with the article as "text" (and "name", "kind")')
+        if not self._coverage_admitted.acquire(blocking=False):
+            return _text(
+                503,
+                f"server busy: {self.coverage_room} coverage reports are being made or waiting "
+                "already; try again shortly",
+                [("Retry-After", "1")],
+            )
         try:
-            with self._loading_model:
-                if self._coverage_model is None:
-                    self._coverage_model = load_model(self.pool)
-        except StoreError as error:
-            return _text(503, f"the graph could not be read: {error}", [("Retry-After", "1")])
-        try:
-            article = read_article(Path(name), text.encode(), kind)
-        except DataError as error:
-            return _text(400, str(error))
-        report = analyse(self._coverage_model, article)
-        answer = {"report": report, "html": html_fragment(report, article.text)}
-        note = f"concepts={report['score']['concepts_covered']}"
-        return _Reply(
-            200, [("Content-Type", "application/json")], json.dumps(answer).encode(), note
-        )
+            reply = self._on_worker(CoverageRequest(text, name, kind), "coverage report")
+        finally:
+            self._coverage_admitted.release()
+        if isinstance(reply, _Reply):
+            return reply
+        headers = [("Content-Type", reply.media_type)]
+        return _Reply(200, headers, reply.body, f"concepts={reply.rows}")
 
     def _read_request(self, method: str, environ: dict[str, Any]) -> Request | _Reply | None:
         """The query or update in a request, in any of the protocol's three forms; None for a
         GET without one (the service description)."""
         fields = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         if method == "POST":
-            body = self._read_body(environ)
+            body = self._read_body(environ, self.settings.max_request_bytes)
             if isinstance(body, _Reply):
                 return body
             content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
@@ -286,8 +309,7 @@ class SparqlApp:
             tuple(fields.get("named-graph-uri", [])),
         )
 
-    def _read_body(self, environ: dict[str, Any]) -> str | _Reply:
-        limit = self.settings.max_request_bytes
+    def _read_body(self, environ: dict[str, Any], limit: int) -> str | _Reply:
         try:
             length = int(environ.get("CONTENT_LENGTH") or 0)
         except ValueError:
@@ -331,19 +353,27 @@ def _service_description(environ: dict[str, Any], allow_update: bool) -> _Reply:
 
 
 def _examples() -> list[dict[str, Any]]:
-    """The saved queries, for the query page's list of examples."""
-    from kg.query import saved_queries
+    """The saved queries, for the query page's list of examples. A file there that is not a
+    readable query is left out with a warning: it must not stop the server from starting."""
+    from kg.query import load_query
 
-    return [
-        {
-            "name": query.name,
-            "title": query.title,
-            "description": query.description,
-            "params": [param._asdict() for param in query.params.values()],
-            "text": query.text,
-        }
-        for query in saved_queries()
-    ]
+    examples = []
+    for path in sorted(QUERY_DIR.glob("*.rq")):
+        try:
+            query = load_query(str(path))
+        except (QueryError, OSError) as error:
+            log.warning("Warning: %s is left out of the query page's examples: %s", path, error)
+            continue
+        examples.append(
+            {
+                "name": query.name,
+                "title": query.title,
+                "description": query.description,
+                "params": [param._asdict() for param in query.params.values()],
+                "text": query.text,
+            }
+        )
+    return examples
 
 
 def _render_page(template: str, **values: Any) -> bytes:
@@ -361,23 +391,23 @@ def _render_page(template: str, **values: Any) -> bytes:
 def serve(
     pool: WorkerPool,
     settings: Settings,
-    host: str,
-    port: int,
+    listener: socket.socket,
     threads: int,
     on_ready: Callable[[str], None],
 ) -> None:
-    """Serve until Ctrl-C or SIGTERM; `on_ready` gets the base URL once the port is bound."""
-    from waitress.server import create_server
+    """Serve on `listener` (from kg.connections.listen) until Ctrl-C or SIGTERM; `on_ready`
+    gets the base URL once connections are accepted."""
+    from kg.connections import GuardedServer
 
-    server = create_server(
-        SparqlApp(pool, settings),
-        host=host,
-        port=port,
+    server = GuardedServer(
+        SparqlApp(pool, settings, threads),
+        listener,
         threads=threads,
-        ident="treatment-kg",
+        max_connections=settings.max_connections,
+        read_timeout=settings.read_timeout,
         # waitress reads a body before the app sees it; its own cap is the backstop for bodies
         # sent without a length, and ours (with a clearer message) answers the rest
-        max_request_body_size=2 * settings.max_request_bytes,
+        max_body_bytes=2 * max(settings.max_request_bytes, settings.max_coverage_bytes),
     )
 
     def stop(*_: object) -> None:
@@ -389,9 +419,10 @@ def serve(
     signal.signal(signal.SIGTERM, stop)
     if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:  # a background job ignores Ctrl-C
         signal.signal(signal.SIGINT, stop)
+    host, port = listener.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
     try:
-        on_ready(f"http://{shown}:{server.effective_port}/")  # type: ignore[union-attr]
+        on_ready(f"http://{shown}:{port}/")
         server.run()
     except KeyboardInterrupt:  # before the loop ran; inside it, waitress catches its own
         pass

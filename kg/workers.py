@@ -2,9 +2,11 @@
 
 pyoxigraph cannot cancel a running query and a Python thread cannot be killed, so each query
 runs in a worker process: when it outlives its time limit the process is killed, a fresh one
-takes its place, and the other workers go on serving. Updates (when allowed) are kept in a
-journal that every worker replays before its next request, so all copies of an in-memory graph
-stay the same, and a replacement worker starts from the same state.
+takes its place, and the other workers go on serving. A worker that dies on its own (killed,
+out of memory) is replaced too, and a request it was answering is tried once more on another.
+Updates (when allowed) are kept in a journal that every worker replays before its next request,
+so all copies of an in-memory graph stay the same, and a replacement worker starts from the
+same state. Coverage reports run in the workers as well, under the same time limit.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ import multiprocessing
 import queue
 import signal
 import threading
+import time
 from collections.abc import Callable
-from multiprocessing.connection import Connection
+from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from kg.endpoint import Answer, Failure, Request, answer
+from kg.endpoint import Answer, CoverageRequest, Failure, Request, Responder
 from kg.errors import DataError
 from kg.store import StoreError
 
@@ -28,7 +31,7 @@ if TYPE_CHECKING:
 
     import pyoxigraph as ox
 
-__all__ = ["Busy", "Source", "Stopping", "TimedOut", "WorkerDied", "WorkerPool"]
+__all__ = ["Busy", "Health", "Source", "Stopping", "TimedOut", "WorkerDied", "WorkerPool"]
 
 log = logging.getLogger("kg.serve")
 
@@ -56,6 +59,15 @@ class WorkerDied(Exception):
     """The request's worker process ended without answering (out of memory, a crash)."""
 
 
+class Health(NamedTuple):
+    """How many workers can answer, how many are opening the store, and how many are missing."""
+
+    alive: int
+    starting: int
+    dead: int  # ended, or could not start again; a replacement is started for each
+    idle: int  # of the alive ones, those free right now
+
+
 def _open(source: Source) -> ox.Store:
     import pyoxigraph as ox
 
@@ -80,17 +92,20 @@ def _work(conn: Connection, source: Source, journal: list[str]) -> None:
         conn.send(Failure(500, str(error)))
         return
     conn.send(len(store))
+    respond = Responder(store)
     while True:
         try:
             request = conn.recv()
         except EOFError:  # the server has gone
             return
-        conn.send(answer(store, request))
+        conn.send(respond(request))
 
 
 class _Worker:
     def __init__(self, process: BaseProcess, conn: Connection, applied: int):
         self.process, self.conn, self.applied = process, conn, applied
+        self.ready = False  # it has opened the store
+        self.idle = False  # it waits in the pool's queue: no request thread is using it
 
 
 class WorkerPool:
@@ -104,6 +119,10 @@ class WorkerPool:
         self._journal: list[str] = []
         self._updating = threading.Lock()
         self._workers: set[_Worker] = set()
+        self._lock = threading.Lock()  # guards _workers and each worker's `idle`
+        # Coverage reports may take every worker but one, so that queries always find one soon.
+        self._coverage_slots = max(1, size - 1)
+        self._coverage = threading.BoundedSemaphore(self._coverage_slots)
         self._closed = False
 
     def start(self, advance: Callable[[int], None] = lambda _: None) -> int:
@@ -116,6 +135,7 @@ class WorkerPool:
         except BaseException:
             self.close()
             raise
+        threading.Thread(target=self._watch, daemon=True, name="kg-watch-workers").start()
         return self.triples
 
     def _spawn(self) -> _Worker:
@@ -127,7 +147,8 @@ class WorkerPool:
         process.start()
         child.close()
         worker = _Worker(process, parent, len(journal))
-        self._workers.add(worker)
+        with self._lock:
+            self._workers.add(worker)
         return worker
 
     def _ready(self, worker: _Worker) -> None:
@@ -136,16 +157,46 @@ class WorkerPool:
         except EOFError:
             greeting = Failure(500, "a worker process died while opening the store")
         if isinstance(greeting, Failure):
+            with self._lock:
+                self._workers.discard(worker)
             raise StoreError(greeting.message)
         self.triples = greeting
+        worker.ready = True
+        self._release(worker)
+
+    def _release(self, worker: _Worker) -> None:
+        with self._lock:
+            worker.idle = True
         self._idle.put(worker)
 
-    def _replace(self, worker: _Worker) -> None:
-        """Kill a worker and start another in the background; the server keeps answering."""
+    def _take(self) -> _Worker:
+        """The first free worker that is still running; Busy if none comes free in time."""
+        deadline = time.monotonic() + self.timeout
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise Busy(f"all {self.size} workers stayed busy for {self.timeout:g} s") from None
+            with self._lock:
+                claimed = not worker.idle  # by the watcher, which is retiring it
+                worker.idle = False
+            if claimed:
+                continue
+            if worker.process.is_alive():
+                return worker
+            self._retire(worker)  # it died idle, before the watcher noticed
+
+    def _retire(self, worker: _Worker) -> None:
+        """Kill a worker and start another in the background; the server keeps answering.
+        A worker already retired is left alone, so the watcher and a request thread that both
+        saw it die start one replacement between them."""
+        with self._lock:
+            if worker not in self._workers:
+                return
+            self._workers.discard(worker)
         worker.process.kill()
         worker.process.join()
         worker.conn.close()
-        self._workers.discard(worker)
         if self._closed:
             return
 
@@ -158,28 +209,63 @@ class WorkerPool:
 
         threading.Thread(target=restart, daemon=True).start()
 
-    def run(self, request: Request) -> Answer | Failure:
-        """Answer a request on the first free worker, within the time limit.
+    def _watch(self) -> None:
+        """Replace idle workers that die (killed, out of memory) before a request finds them,
+        so /healthz soon shows the pool whole again. A worker that dies while answering is
+        the request thread's to replace: only that thread may close its pipe."""
+        while not self._closed:
+            with self._lock:
+                idle = {w.process.sentinel: w for w in self._workers if w.idle}
+            ended = set(wait(list(idle), timeout=0.5))
+            for sentinel, worker in idle.items():
+                if sentinel not in ended:
+                    continue
+                with self._lock:
+                    if not worker.idle:  # a request took it meanwhile and will see it died
+                        continue
+                    worker.idle = False
+                self._retire(worker)
+                code = worker.process.exitcode
+                log.warning("a worker process ended (exit code %s); starting another", code)
 
-        Raises Busy when no worker came free in time, TimedOut when the request ran too long.
+    def run(self, request: Request | CoverageRequest) -> Answer | Failure:
+        """Answer a request on the first free worker, within the time limit. A request whose
+        worker died (not one stopped at the time limit) is tried once more on another worker.
+
+        Raises Busy when no worker came free in time, TimedOut when the request ran too long,
+        Stopping when the server stops, WorkerDied when the second worker died as well.
         """
+        if isinstance(request, CoverageRequest):
+            if not self._coverage.acquire(timeout=self.timeout):
+                raise Busy(
+                    f"the {self._coverage_slots} worker(s) that make coverage reports stayed "
+                    f"busy for {self.timeout:g} s"
+                )
+            try:
+                return self._retried(request)
+            finally:
+                self._coverage.release()
         if request.operation == "update":
             with self._updating:
-                return self._on_worker(request, record=True)
-        return self._on_worker(request, record=False)
+                return self._retried(request)
+        return self._retried(request)
 
-    def _on_worker(self, request: Request, record: bool) -> Answer | Failure:
+    def _retried(self, request: Request | CoverageRequest) -> Answer | Failure:
         try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise Busy(f"all {self.size} workers stayed busy for {self.timeout:g} s") from None
+            return self._on_worker(request)
+        except WorkerDied as died:
+            log.warning("a request's worker died: %s; trying once more on another worker", died)
+            return self._on_worker(request)
+
+    def _on_worker(self, request: Request | CoverageRequest) -> Answer | Failure:
+        worker = self._take()
         try:
             for update in self._journal[worker.applied :]:
                 self._ask(worker, Request("update", update))
                 worker.applied += 1
             reply = self._ask(worker, request)
         except (EOFError, OSError):
-            self._replace(worker)
+            self._retire(worker)
             if self._closed:
                 raise Stopping("the server is stopping") from None
             code = worker.process.exitcode
@@ -187,41 +273,38 @@ class WorkerPool:
                 f"its worker process ended without answering (exit code {code})"
             ) from None
         except BaseException:
-            self._replace(worker)
+            self._retire(worker)
             raise
-        if record and isinstance(reply, Answer):
+        updated = isinstance(request, Request) and request.operation == "update"
+        if updated and isinstance(reply, Answer):
             self._journal.append(request.text)
             worker.applied = len(self._journal)
-        self._idle.put(worker)
+        self._release(worker)
         return reply
 
-    def _ask(self, worker: _Worker, request: Request) -> Answer | Failure:
+    def _ask(self, worker: _Worker, request: Request | CoverageRequest) -> Answer | Failure:
         worker.conn.send(request)
         if not worker.conn.poll(self.timeout):
             raise TimedOut(f"stopped after the time limit of {self.timeout:g} s")
         reply: Answer | Failure = worker.conn.recv()
         return reply
 
-    def query(self, text: str) -> ox.QuerySolutions | ox.QueryBoolean:
-        """Run a SELECT or ASK on a worker, so the pool can stand in for a store."""
-        import pyoxigraph as ox
-
-        try:
-            reply = self.run(Request("query", text, "application/sparql-results+json", 10**9))
-        except (Busy, TimedOut, Stopping, WorkerDied) as error:
-            raise StoreError(str(error)) from None
-        if isinstance(reply, Failure):
-            raise StoreError(reply.message)
-        return ox.parse_query_results(reply.body, format=ox.QueryResultsFormat.JSON)
-
-    def idle(self) -> int:
-        """How many workers are free right now."""
-        return self._idle.qsize()
+    def health(self) -> Health:
+        """How many workers are alive, starting and dead right now."""
+        with self._lock:
+            workers = list(self._workers)
+        running = [w for w in workers if w.process.is_alive()]
+        alive = [w for w in running if w.ready]
+        starting = len(running) - len(alive)
+        dead = max(0, self.size - len(alive) - starting)
+        return Health(len(alive), starting, dead, sum(w.idle for w in alive))
 
     def close(self) -> None:
         """Stop every worker."""
         self._closed = True
-        for worker in list(self._workers):
+        with self._lock:
+            workers = list(self._workers)
+            self._workers.clear()
+        for worker in workers:
             worker.process.kill()
             worker.process.join()
-        self._workers.clear()

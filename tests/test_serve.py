@@ -15,7 +15,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from email.message import Message
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -29,56 +28,13 @@ from kg.files import GRAPH_FILE
 from kg.query import load_query, run_query
 from kg.store import LocalStore
 from tests.browser import visit
-from tests.server import Served, running_server
+from tests.server import Reply, Served, fetch, get, post_form, post_raw, running_server
 
 TKG = "https://w3id.org/treatment-kg/vocab/"
 DRUGS = f"PREFIX tkg: <{TKG}> SELECT ?drug WHERE {{ ?drug a tkg:Drug }} ORDER BY ?drug"
 DRUG_GRAPH = f"PREFIX tkg: <{TKG}> CONSTRUCT {{ ?drug a tkg:Drug }} WHERE {{ ?drug a tkg:Drug }}"
 # Every triple three times over: about 10^10 rows with this graph, far beyond any time limit.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-class Reply:
-    """A response; `headers` looks names up case-insensitively, as HTTP says."""
-
-    def __init__(self, status: int, headers: Message, body: bytes):
-        self.status, self.headers, self.body = status, headers, body
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-
-def fetch(
-    url: str,
-    *,
-    data: bytes | None = None,
-    headers: dict[str, str] | None = None,
-    method: str | None = None,
-) -> Reply:
-    request = urllib.request.Request(url, data=data, headers=headers or {}, method=method)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return Reply(response.status, response.headers, response.read())
-    except urllib.error.HTTPError as error:
-        return Reply(error.code, error.headers, error.read())
-
-
-def get(served: Served, query: str, accept: str = "") -> Reply:
-    qs = urllib.parse.urlencode({"query": query})
-    return fetch(f"{served.endpoint}?{qs}", headers={"Accept": accept} if accept else {})
-
-
-def post_form(served: Served, fields: dict[str, str], accept: str = "") -> Reply:
-    headers = {"Content-Type": "application/x-www-form-urlencoded"}
-    if accept:
-        headers["Accept"] = accept
-    return fetch(served.endpoint, data=urllib.parse.urlencode(fields).encode(), headers=headers)
-
-
-def post_raw(served: Served, content_type: str, text: str, accept: str = "") -> Reply:
-    headers = {"Content-Type": content_type, **({"Accept": accept} if accept else {})}
-    return fetch(served.endpoint, data=text.encode(), headers=headers)
 
 
 def drugs_in(shipped_store: LocalStore) -> list[str]:
@@ -100,12 +56,17 @@ def limited(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
 
 
 def test_health(served: Served, shipped_store: LocalStore) -> None:
-    reply = fetch(served.url + "healthz")
-    assert reply.status == 200
-    health = json.loads(reply.body)
-    assert health["status"] == "ok"
-    assert health["triples"] == len(shipped_store.store)
-    assert health["workers"] == 2
+    status, health = served.health()
+    assert status == 200
+    assert health == {
+        "status": "ok",
+        "triples": len(shipped_store.store),
+        "workers": 2,
+        "alive_workers": 2,
+        "starting_workers": 0,
+        "dead_workers": 0,
+        "idle_workers": 2,
+    }
 
 
 def test_binds_loopback_by_default(served: Served) -> None:
