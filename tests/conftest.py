@@ -73,3 +73,27 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     log = tmp_path_factory.mktemp("served") / "server.log"
     with running_server(log, "--workers", "2", "--timeout", "3") as server:
         yield server
+
+
+def _git_status() -> str:
+    return subprocess.run(
+        ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    session.config.stash[_STATUS_BEFORE] = _git_status()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Tests write into temporary folders only: a run that changed `git status` fails."""
+    before = session.config.stash.get(_STATUS_BEFORE, None)
+    if before is None:
+        return
+    changed = sorted(set(_git_status().splitlines()) ^ set(before.splitlines()))
+    if changed:
+        print("\nThe tests changed the checkout (git status):\n  " + "\n  ".join(changed))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+_STATUS_BEFORE = pytest.StashKey[str]()
