@@ -533,8 +533,9 @@ def diff(old: str, new: str, output_format: str) -> None:
     "allowed_services",
     multiple=True,
     metavar="HOST",
-    help="Let queries use SERVICE to reach HOST; repeat for several. Default none: federated "
-    "queries are refused; * allows public hosts; private and loopback hosts must be named.",
+    help="Let queries use SERVICE (and updates LOAD) to reach HOST; repeat for several. "
+    "Default none: federated queries are refused; * allows public hosts; private and loopback "
+    "hosts must be named.",
 )
 @click.option(
     "--site",

@@ -18,7 +18,7 @@ import sys
 import threading
 import time
 import urllib.parse
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -49,10 +49,10 @@ def drugs_in(store: LocalStore) -> list[str]:
     return [str(row["drug"].value) for row in result]
 
 
-def wait_for(condition: str, check: object, seconds: float) -> None:
+def wait_for(condition: str, check: Callable[[], bool], seconds: float) -> None:
     """Poll `check()` every 50 ms until it is true; fail naming `condition` after `seconds`."""
     deadline = time.monotonic() + seconds
-    while not check():  # type: ignore[operator]
+    while not check():
         assert time.monotonic() < deadline, f"{condition}: not within {seconds} s"
         time.sleep(0.05)
 
