@@ -174,14 +174,18 @@ _COMMENT = re.compile(r"(^|\s)#[^\n]*")
 
 
 def _with_values(text: str, values: dict[str, ox.NamedNode | ox.Literal]) -> str:
-    """Put `VALUES ?name { term }` first in the top-level WHERE group: terms are serialised
-    by pyoxigraph, so a value can never change the query's structure."""
+    """Put `VALUES ?name { term }` first in every WHERE group, the subqueries' too: Oxigraph
+    does not push a binding from outside into a subquery, which would otherwise sort the whole
+    graph before the join. Terms are serialised by pyoxigraph, so a value can never change the
+    query's structure."""
     blanked = _COMMENT.sub(lambda m: " " * len(m.group(0)), text)
-    match = _WHERE.search(blanked)
-    if not match:
+    ends = [match.end() for match in _WHERE.finditer(blanked)]
+    if not ends:
         raise QueryError("a query with parameters needs an explicit WHERE { ... }")
     block = " ".join(f"VALUES ?{name} {{ {term} }}" for name, term in values.items())
-    return f"{text[: match.end()]} {block} {text[match.end() :]}"
+    for end in reversed(ends):
+        text = f"{text[:end]} {block} {text[end:]}"
+    return text
 
 
 def _term(store: Store, param: Param, value: str) -> ox.NamedNode | ox.Literal:
