@@ -362,7 +362,8 @@ def _examples() -> list[dict[str, Any]]:
         try:
             query = load_query(str(path))
         except (QueryError, OSError) as error:
-            log.warning("Warning: %s is left out of the query page's examples: %s", path, error)
+            reason = str(error) if str(path) in str(error) else f"{path}: {error}"
+            log.warning("Warning: left out of the query page's examples: %s", reason)
             continue
         examples.append(
             {

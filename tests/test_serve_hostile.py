@@ -479,6 +479,6 @@ def test_unreadable_saved_queries_are_skipped_with_a_warning(tmp_path: Path) -> 
     warnings = [line for line in server.log_lines() if "Warning:" in line]
     assert len(warnings) == 3
     for name in [".#concepts.rq", "binary.rq", "latin-1.rq"]:
-        assert sum(f"queries/{name} is left out of the query page" in w for w in warnings) == 1
+        assert sum(f"examples: {tmp_path}/queries/{name}: " in w for w in warnings) == 1
     assert "Traceback" not in server.log.read_text()
     assert 'data-name="side-effects"' in page
