@@ -298,10 +298,11 @@ def fill_store(path: Path, files: Sequence[Path], advance: Callable[[int], None]
             f"cannot build the Oxigraph store at {path}: {error.strerror or error}"
         ) from None
     finally:
-        shutil.rmtree(building, ignore_errors=True)
-        if not path.exists():
-            for folder in made:
-                folder.rmdir()
+        with _holding_signals():
+            shutil.rmtree(building, ignore_errors=True)
+            if not path.exists():
+                for folder in made:
+                    folder.rmdir()
 
 
 _STORE_FILE = re.compile(
@@ -355,20 +356,28 @@ def _make_parents(path: Path) -> list[Path]:
 
 
 def _swap(new: Path, path: Path, old: Path) -> None:
-    """Put the folder `new` at `path`, the store there before moving aside until it is gone.
+    """Put the folder `new` at `path`; the store there before moves aside until it is gone.
 
-    Ctrl-C and SIGTERM wait until both renames are done; a process killed between them leaves
-    the old store at `old`, which the next `kg load` or query puts back.
+    A process killed between the renames leaves the old store at `old`, which the next
+    `kg load` or query puts back.
     """
-    deferred = {signal.SIGINT, signal.SIGTERM}
-    signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
-    try:
+    with _holding_signals():
         if path.exists():
             path.rename(old)
         new.rename(path)
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def _holding_signals() -> Iterator[None]:
+    """Ctrl-C and SIGTERM wait until the block is done: a swap or a clean-up is never left
+    half-way (unlinking a store's few files is quick)."""
+    deferred = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
+    try:
+        yield
     finally:
         signal.pthread_sigmask(signal.SIG_UNBLOCK, deferred)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 def _restore_interrupted(path: Path) -> None:
