@@ -418,20 +418,26 @@ def processes_in_session(session: int) -> list[int]:
     return found
 
 
+def _serve_that_fails(*args: str) -> tuple[subprocess.Popen[str], str, str]:
+    """Run `kg serve ARGS` in a session of its own, expecting it to stop with exit code 1."""
+    process = subprocess.Popen(
+        [str(KG_COMMAND), "serve", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    stdout, stderr = process.communicate(timeout=60)
+    assert process.returncode == 1, stderr
+    return process, stdout, stderr
+
+
 def test_busy_port_is_one_line_and_leaves_nothing_running() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        process = subprocess.Popen(
-            [str(KG_COMMAND), "serve", "--port", str(port)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-        stdout, stderr = process.communicate(timeout=60)
-    assert process.returncode == 1
+        process, stdout, stderr = _serve_that_fails("--port", str(port))
     assert stderr == (
         f"Error: cannot listen on 127.0.0.1:{port}: the port is in use by another program; "
         "stop it or choose another --port (--port 0 picks a free one)\n"
@@ -441,15 +447,7 @@ def test_busy_port_is_one_line_and_leaves_nothing_running() -> None:
 
 
 def test_unresolvable_host_is_one_line_and_leaves_nothing_running() -> None:
-    process = subprocess.Popen(
-        [str(KG_COMMAND), "serve", "--host", "no-such-host.invalid"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 1
+    process, _, stderr = _serve_that_fails("--host", "no-such-host.invalid")
     assert stderr.startswith(
         "Error: cannot listen on no-such-host.invalid:8000: the host name does not resolve ("
     )
