@@ -279,18 +279,7 @@ def fill_store(path: Path, files: Sequence[Path], advance: Callable[[int], None]
         shutil.rmtree(leftover, ignore_errors=True)
     made = _make_parents(path)
     try:
-        store = ox.Store(str(building))
-        for file in files:
-            with _reporting(file), file.open("rb") as stream:
-                store.bulk_load(
-                    input=_Counting(stream, advance),  # type: ignore[arg-type]
-                    format=ox.RdfFormat.TURTLE,
-                    base_iri=_base(file),
-                )
-        store.flush()
-        store.optimize()
-        count = len(store)
-        del store
+        count = _build(building, files, advance)
         _swap(building, path, replaced)
         return count
     except OSError as error:
@@ -303,6 +292,25 @@ def fill_store(path: Path, files: Sequence[Path], advance: Callable[[int], None]
             if not path.exists():
                 for folder in made:
                     folder.rmdir()
+
+
+def _build(folder: Path, files: Sequence[Path], advance: Callable[[int], None]) -> int:
+    store = ox.Store(str(folder))
+    try:
+        for file in files:
+            with _reporting(file), file.open("rb") as stream:
+                store.bulk_load(
+                    input=_Counting(stream, advance),  # type: ignore[arg-type]
+                    format=ox.RdfFormat.TURTLE,
+                    base_iri=_base(file),
+                )
+        store.flush()
+        store.optimize()
+        return len(store)
+    finally:
+        # closes the database now, even on the way out of an exception whose traceback would
+        # keep it open: its background threads could go on writing files into the folder
+        del store
 
 
 _STORE_FILE = re.compile(
