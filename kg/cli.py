@@ -155,7 +155,12 @@ def _stats_text(stats: Stats) -> str:
         ),
         ("Claims per evidence kind (established / debated):", per_evidence),
         (f"Sources: {stats.sources}", {}),
-        (f"External mappings: {stats.mappings}", stats.mappings_per_system),
+        (f"Claims with a quote from their sources: {stats.claims_with_quote}", {}),
+        (
+            f"External mappings: {stats.mappings} "
+            f"({stats.concepts_with_mapping} of {stats.concepts} concepts mapped)",
+            stats.mappings_per_system,
+        ),
     ]
     width = max((len(name) for _, rows in sections for name in rows), default=0) + 2
     lines = []
@@ -166,9 +171,7 @@ def _stats_text(stats: Stats) -> str:
 
 
 def _stats_json(stats: Stats) -> str:
-    from dataclasses import asdict
-
-    return json.dumps(asdict(stats), indent=2, ensure_ascii=False)
+    return json.dumps(stats.as_dict(), indent=2, ensure_ascii=False)
 
 
 STATS_FORMATS: dict[str, Callable[[Stats], str]] = {"text": _stats_text, "json": _stats_json}

@@ -21,6 +21,8 @@ PREFIXES = {
     "concept": "https://w3id.org/treatment-kg/concept/",
     "claim": "https://w3id.org/treatment-kg/claim/",
     "source": "https://w3id.org/treatment-kg/source/",
+    "path": "https://w3id.org/treatment-kg/path/",
+    "event": "https://w3id.org/treatment-kg/event/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "skos": "http://www.w3.org/2004/02/skos/core#",

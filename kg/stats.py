@@ -21,6 +21,8 @@ class Stats:
     claims_per_evidence: dict[str, dict[str, int]]
     sources: int
     mappings_per_system: dict[str, int]
+    claims_with_quote: int
+    concepts_with_mapping: int
 
     @property
     def concepts(self) -> int:
@@ -33,6 +35,17 @@ class Stats:
     @property
     def mappings(self) -> int:
         return sum(self.mappings_per_system.values())
+
+    @property
+    def debated(self) -> int:
+        return self.claims_per_status["debated"]
+
+    def as_dict(self) -> dict[str, object]:
+        """Every count, the totals first: what `kg stats --format json` prints."""
+        from dataclasses import asdict
+
+        totals = {"concepts": self.concepts, "claims": self.claims, "debated": self.debated}
+        return {**totals, "mappings": self.mappings, **asdict(self)}
 
 
 def _rows(store: Store, name: str) -> list[dict[str, str | int | float | None]]:
@@ -47,6 +60,7 @@ def graph_stats(store: Store) -> Stats:
         evidence[str(row["evidence"])][str(row["status"])] = int(row["claims"] or 0)
     debated = sum(int(row["debated"] or 0) for row in predicates)
     total = sum(int(row["claims"] or 0) for row in predicates)
+    counts = _rows(store, "evidence-counts")[0]
     return Stats(
         concepts_per_category={
             str(r["category"]): int(r["concepts"] or 0)
@@ -60,4 +74,6 @@ def graph_stats(store: Store) -> Stats:
             f"{r['system']} ({r['prefix']})": int(r["mappings"] or 0)
             for r in _rows(store, "mappings-per-id-system")
         },
+        claims_with_quote=int(counts["claimsWithQuote"] or 0),
+        concepts_with_mapping=int(counts["conceptsWithMapping"] or 0),
     )

@@ -395,6 +395,15 @@ def _restore_interrupted(path: Path) -> None:
         replaced.rename(path)
 
 
+SKOLEM_PREFIX = "https://w3id.org/treatment-kg/.well-known/genid/"
+
+
+def _skolem(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> object:
+    """A blank node (a claim's citation, a path's step) as a skolem IRI (RDF 1.1, 3.5):
+    Virtuoso refuses blank nodes in INSERT DATA."""
+    return ox.NamedNode(SKOLEM_PREFIX + term.value) if isinstance(term, ox.BlankNode) else term
+
+
 def push_graph(
     endpoint: EndpointStore,
     quads: Sequence[ox.Quad],
@@ -410,7 +419,9 @@ def push_graph(
     target, staging = ox.NamedNode(graph), ox.NamedNode(f"{graph}/.loading")
     endpoint.update(f"DROP SILENT GRAPH {staging}")
     for batch in _batches(quads, batch_size):
-        triples = "\n".join(f"{q.subject} {q.predicate} {q.object} ." for q in batch)
+        triples = "\n".join(
+            f"{_skolem(q.subject)} {q.predicate} {_skolem(q.object)} ." for q in batch
+        )
         endpoint.update(f"INSERT DATA {{ GRAPH {staging} {{\n{triples}\n}} }}")
         advance(len(batch))
     endpoint.update(f"MOVE SILENT GRAPH {staging} TO GRAPH {target}")

@@ -20,6 +20,14 @@ ROOT = Path(__file__).resolve().parent.parent
 # that environment is activated.
 KG_COMMAND = Path(sysconfig.get_path("scripts")) / "kg"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# A value for every parameter of the saved queries, for the tests that run them all.
+PARAMS = {
+    "concept": "BDNF",
+    "drug": "ketamine",
+    "condition": "PTSD",
+    "name": "Spravato",
+    "target": "depression",
+}
 
 
 @pytest.fixture(scope="session")

@@ -62,7 +62,7 @@ def test_precision_and_recall_on_the_corpus(model: CoverageModel) -> None:
     precision, recall = hits / found, hits / wanted
     assert precision >= 0.95, f"precision {precision:.3f}"
     assert recall >= 0.95, f"recall {recall:.3f}"
-    assert wanted >= 140
+    assert wanted >= 139
 
 
 def test_negated_mentions_on_the_corpus(model: CoverageModel) -> None:
@@ -172,12 +172,17 @@ def test_chain_and_missing_concepts(model: CoverageModel) -> None:
     text = "Ketamine blocks the NMDA receptor, which leads to a glutamate surge."
     report = analyse(model, read_article(Path("a.txt"), text.encode()))
     [chain] = [c for c in report["chains"] if c["drug"] == "ketamine"]
-    assert [c["object"] for c in chain["stated"]] == ["NMDA receptor", "glutamate surge"]
+    assert [(c["subject"], c["object"]) for c in chain["stated"]] == [
+        ("ketamine", "NMDA receptor"),
+        ("ketamine", "glutamate surge"),
+        # the mechanism path's own step, which the sentence states too
+        ("NMDA receptor", "glutamate surge"),
+    ]
     assert len(chain["skipped"]) > 10
     # from the drug outward: ketamine's own links come first, then the links of what it touches
-    subjects = [c["subject"] for c in chain["stated"] + chain["skipped"]]
+    subjects = [c["subject"] for c in chain["skipped"]]
     ketamine_links = subjects.count("ketamine")
-    assert ketamine_links > 3
+    assert ketamine_links > 2
     assert subjects[:ketamine_links] == ["ketamine"] * ketamine_links
     top = report["missing"][:10]
     assert top[0]["relevance"] == 1.0
@@ -334,15 +339,15 @@ def test_text_report(kg) -> None:
     lines = result.stdout.splitlines()
     assert lines[:3] == [
         str(CORPUS / "negations-abbreviations.txt"),
-        "  Concepts: 10 of 108 covered (9.3%), 8 mentioned only under negation",
-        "  Claims: 2 of 171 expressed (1.2%)",
+        "  Concepts: 10 of 107 covered (9.3%), 8 mentioned only under negation",
+        "  Claims: 2 of 174 expressed (1.1%)",
     ]
     assert "  mu-opioid receptor (Receptor, x2): MOR, mu-opioid receptor" in lines
     assert "  selective serotonin reuptake inhibitor (Drug class, negated only): SSRI" in lines
     chains = lines.index("Mechanism chains, from the drug outward")
-    assert lines[chains + 1] == "  esketamine: 0 of 19 links stated"
+    assert lines[chains + 1] == "  esketamine: 0 of 25 links stated"
     assert lines[chains + 2].startswith("    skips: esketamine ")
-    assert lines[chains + 12] == "    ... and 9 more (--format json lists them all)"
+    assert lines[chains + 12] == "    ... and 15 more (--format json lists them all)"
 
 
 def test_empty_sections_say_none(kg) -> None:

@@ -11,6 +11,7 @@ import pytest
 from kg.files import QUERY_DIR
 from kg.query import bind_params, load_query, run_query, run_select, saved_queries
 from kg.store import LocalStore
+from tests.conftest import PARAMS
 
 Rows = list[dict[str, str | int | float | None]]
 
@@ -94,8 +95,9 @@ EXPECTATIONS: dict[str, Callable[[Rows], None]] = {
     ),
     "neighbourhood": lambda rows: (
         (
-            len(rows) == 9
+            len(rows) == 10
             and _first(rows, direction="out", otherLabel="TrkB")["predicate"] == "activates"
+            and _first(rows, direction="in", otherLabel="AMPA receptor")["predicate"] == "increases"
         )
         or pytest.fail(f"unexpected neighbourhood: {rows}")
     ),
@@ -217,7 +219,7 @@ EXPECTATIONS["claims"] = lambda rows: (
 EXPECTATIONS["predicate-cues"] = lambda rows: (
     (
         {"block*", "antagonis*"} <= {r["cue"] for r in rows if r["predicateLabel"] == "blocks"}
-        and len({r["predicate"] for r in rows}) == 26
+        and len({r["predicate"] for r in rows}) == 28
     )
     or pytest.fail(f"unexpected cues: {len(rows)} rows")
 )
@@ -261,7 +263,47 @@ EXPECTATIONS["subgraph"] = lambda rows: (
     )
     or pytest.fail(f"unexpected subgraph: {len(rows)} triples")
 )
-PARAMS = {"concept": "BDNF", "drug": "ketamine", "condition": "PTSD", "name": "Spravato"}
+
+
+def _path(rows: list[dict[str, object]], name: str) -> list[tuple[object, object, object]]:
+    return [
+        (r["subjectLabel"], r["predicateLabel"], r["objectLabel"])
+        for r in rows
+        if str(r["path"]).endswith("/" + name)
+    ]
+
+
+# mechanism-path runs with drug=ketamine, target=depression (tests/conftest.py PARAMS)
+EXPECTATIONS["mechanism-path"] = lambda rows: (
+    (
+        [r["subjectLabel"] for r in rows if str(r["path"]).endswith("/ketamine-disinhibition")][:5]
+        == ["ketamine", "NMDA receptor", "glutamate surge", "AMPA receptor", "BDNF"]
+        and _path(rows, "ketamine-disinhibition")[-1]
+        == ("antidepressant effect", "alleviates", "depression")
+        and [r["step"] for r in rows if str(r["path"]).endswith("/ketamine-disinhibition")]
+        == list(range(1, 11))
+        and {r["pathStatus"] for r in rows if str(r["path"]).endswith("/ketamine-opioid")}
+        == {"debated"}
+        and rows[0]["pathStatus"] == "established"
+    )
+    or pytest.fail(f"unexpected mechanism path: {rows}")
+)
+EXPECTATIONS["regulatory-history"] = lambda rows: (
+    (
+        [str(r["date"]) for r in rows] == sorted(str(r["date"]) for r in rows)
+        and str(rows[0]["date"]) == "1962"
+        and _first(rows, date="2019-03-05")["productLabel"] == "esketamine"
+        and "with an oral antidepressant" in str(_first(rows, date="2019-03-05")["conditions"])
+        and "monotherapy" in str(_first(rows, date="2025-01")["eventLabel"])
+        and _first(rows, date="2025-01")["agency"] == "FDA"
+        and "FDA" in str(_first(rows, date="2019-03-05")["sources"])
+    )
+    or pytest.fail(f"unexpected regulatory history: {rows}")
+)
+EXPECTATIONS["evidence-counts"] = lambda rows: (
+    (rows[0]["claimsWithQuote"] == 174 and int(rows[0]["conceptsWithMapping"] or 0) >= 25)
+    or pytest.fail(f"unexpected evidence counts: {rows}")
+)
 
 
 def test_every_query_is_checked() -> None:

@@ -43,7 +43,7 @@ def test_concept_parameter_by_any_name(kg, name: str) -> None:
     ].items() or any(
         row["predicate"] == "activates" and row["otherLabel"] == "TrkB" for row in rows
     )
-    assert len(rows) == 9
+    assert len(rows) == 10
 
 
 def test_treatments_for_ptsd_keep_use_kinds_apart(kg) -> None:

@@ -14,9 +14,11 @@ from pathlib import Path
 import pytest
 
 from kg.files import SITE_DIR
+from kg.store import load_store
 from tests.conftest import KG_COMMAND, ROOT
 
-SHIPPED_TRIPLES = 3303  # data/triples.ttl with the schema, as `kg load` counts them
+# data/triples.ttl with the schema, as `kg load` counts them
+SHIPPED_TRIPLES = len(load_store())
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
@@ -184,7 +186,7 @@ def test_export_through_a_symlink_replaces_the_file_it_points_at(kg, tmp_path: P
     ("args", "summary", "starts"),
     [
         (("export", "--format", "turtle"), f"standard output: {SHIPPED_TRIPLES} triples", "@prefix"),
-        (("site", "--focus", "BDNF", "--depth", "1"), "standard output: 10 concepts, 12 claims",
+        (("site", "--focus", "BDNF", "--depth", "1"), "standard output: 11 concepts, 15 claims",
          "<!DOCTYPE html>"),
         (("coverage", "README.md", "--format", "json"), "standard output: coverage report", "{"),
     ],
@@ -224,7 +226,7 @@ def test_focused_site_never_replaces_the_whole_page(kg) -> None:
     try:
         result = kg("site", "--focus", "BDNF", "--depth", "1")
         assert result.returncode == 0, result.stderr
-        assert result.stdout == "site/focus-bdnf.html: 10 concepts, 12 claims\n"
+        assert result.stdout == "site/focus-bdnf.html: 11 concepts, 15 claims\n"
         assert page.read_bytes() == before
         assert "BDNF and 1 step(s) around it" in focused.read_text()
         ignored = subprocess.run(

@@ -157,7 +157,7 @@ def test_markup_in_the_data_shows_as_text_and_runs_nothing(
 def test_focus_builds_a_neighbourhood(kg, tmp_path: Path) -> None:
     result = kg("site", "--focus", "BDNF", "--depth", "1", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert result.stdout == f"{tmp_path / 'focus-bdnf.html'}: 10 concepts, 12 claims\n"
+    assert result.stdout == f"{tmp_path / 'focus-bdnf.html'}: 11 concepts, 15 claims\n"
     assert "BDNF and 1 step(s) around it" in (tmp_path / "focus-bdnf.html").read_text()
     assert not (tmp_path / "index.html").exists()
 

@@ -37,7 +37,7 @@ def test_text_report(kg) -> None:
     assert lines[0] == "Concepts: 4"
     assert "Claims: 3 (1 debated)" in lines
     assert "Sources: 2" in lines
-    assert "External mappings: 3" in lines
+    assert "External mappings: 3 (2 of 4 concepts mapped)" in lines
     assert any(line.split() == ["seed", "article", "claim", "2", "/", "1"] for line in lines)
 
 

@@ -10,12 +10,11 @@ import pytest
 
 from kg.query import bind_params, run_query, saved_queries
 from kg.store import EndpointStore, LocalStore, QueryResult, Store, open_store
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, PARAMS
 from tests.server import Served
 from tests.virtuoso import Virtuoso
 
 GRAPH = "https://w3id.org/treatment-kg/graph"
-PARAMS = {"concept": "BDNF", "drug": "ketamine", "condition": "PTSD", "name": "Spravato"}
 NUMERIC = {"integer", "int", "long", "decimal", "double", "float"}
 
 
