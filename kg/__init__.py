@@ -1,61 +1,50 @@
-"""treatment-kg: a sourced knowledge graph of treatment mechanisms and conditions.
+"""treatment-kg: a sourced knowledge graph of how treatments work and what they treat.
 
-The public API is importable from here; modules load on first use so that the `kg` command
-starts without importing rdflib or pySHACL it does not need.
+Four calls cover the common cases; each works on the shipped graph unless given `store=` or
+`endpoint=`, returns plain Python values and raises QueryError or DataError with the messages
+the `kg` command prints:
+
+    kg.query(name_or_sparql, **params)  -> Result (rows; .to_pandas(), .to_records())
+    kg.concept(name)                    -> Concept (definition, synonyms, identifiers, claims)
+    kg.to_networkx()                    -> networkx.MultiDiGraph of concepts and claims
+    kg.coverage(text_or_path)           -> dict, the report of `kg coverage --format json`
+
+docs/python.md walks through a notebook session.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+import sys
+import types
+from typing import Any
 
+from kg.api import Concept, Result, concept, coverage, query, to_networkx
 from kg.errors import DataError, QueryError
 
-if TYPE_CHECKING:
-    from kg.graph import CLAIM, CONCEPT, SOURCE, TKG, load_graph
-    from kg.query import SavedQuery, load_query, run_select, saved_queries
-    from kg.stats import Stats, graph_stats
-    from kg.store import load_store
-    from kg.validate import Problem, validate
-
-_LAZY = {
-    "CLAIM": "kg.graph",
-    "CONCEPT": "kg.graph",
-    "SOURCE": "kg.graph",
-    "TKG": "kg.graph",
-    "load_graph": "kg.graph",
-    "load_store": "kg.store",
-    "SavedQuery": "kg.query",
-    "load_query": "kg.query",
-    "run_select": "kg.query",
-    "saved_queries": "kg.query",
-    "Stats": "kg.stats",
-    "graph_stats": "kg.stats",
-    "Problem": "kg.validate",
-    "validate": "kg.validate",
-}
-
 __all__ = [
-    "CLAIM",
-    "CONCEPT",
-    "SOURCE",
-    "TKG",
+    "Concept",
     "DataError",
-    "Problem",
     "QueryError",
-    "SavedQuery",
-    "Stats",
-    "graph_stats",
-    "load_graph",
-    "load_query",
-    "load_store",
-    "run_select",
-    "saved_queries",
-    "validate",
+    "Result",
+    "concept",
+    "coverage",
+    "query",
+    "to_networkx",
 ]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'kg' has no attribute {name!r}")
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+class _Package(types.ModuleType):
+    """Keeps `kg.query` and `kg.coverage` the functions above: importing the modules of the
+    same names (kg/query.py, kg/coverage.py) would otherwise rebind them on the package."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in __all__ and isinstance(value, types.ModuleType):
+            return
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

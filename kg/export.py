@@ -52,35 +52,12 @@ def _jsonld(store: Store, out: Path) -> int:
     return len(graph)
 
 
-def _joined(values: list[str]) -> str:
-    return " | ".join(values)
-
-
 def _graphml(store: Store, out: Path) -> int:
     import networkx as nx
 
-    nodes, edges = explorer_data(store)
-    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    for n in nodes:
-        graph.add_node(
-            n["id"],
-            label=n["label"],
-            category=n["category"],
-            definition=n["definition"],
-            synonyms=_joined(n["synonyms"]),
-            identifiers=_joined([i["curie"] for i in n["identifiers"]]),
-        )
-    for e in edges:
-        graph.add_edge(
-            e["from"],
-            e["to"],
-            key=e["id"],
-            predicate=e["label"],
-            predicate_iri=e["predicate"],
-            status=e["status"],
-            note=e["note"],
-            sources=_joined([s["citation"] for s in e["sources"] if s["role"] == "supports"]),
-        )
+    from kg.network import concept_network
+
+    graph = concept_network(store)
     nx.write_graphml(graph, out)
     return graph.number_of_nodes() + graph.number_of_edges()
 

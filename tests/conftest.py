@@ -61,6 +61,14 @@ def kg() -> Callable[..., subprocess.CompletedProcess[str]]:
 
 
 @pytest.fixture(scope="session")
+def kg_command(
+    kg: Callable[..., subprocess.CompletedProcess[str]],
+) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """The `kg` fixture under another name, for tests that also `import kg`."""
+    return kg
+
+
+@pytest.fixture(scope="session")
 def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Virtuoso]:
     """A real Virtuoso on 127.0.0.1, started for this test session and stopped after it."""
     with running_virtuoso(tmp_path_factory.mktemp("virtuoso")) as server:

@@ -300,6 +300,15 @@ EXPECTATIONS["regulatory-history"] = lambda rows: (
     )
     or pytest.fail(f"unexpected regulatory history: {rows}")
 )
+EXPECTATIONS["concept-card"] = lambda rows: (
+    (
+        {r["label"] for r in rows} == {"BDNF"}
+        and "NCBIGene:627" in str(rows[0]["identifiers"])
+        and "brain-derived neurotrophic factor" in str(rows[0]["synonyms"])
+        and any(r["predicateLabel"] == "activates" and r["objectLabel"] == "TrkB" for r in rows)
+    )
+    or pytest.fail(f"unexpected concept card: {rows}")
+)
 EXPECTATIONS["evidence-counts"] = lambda rows: (
     (rows[0]["claimsWithQuote"] == 174 and int(rows[0]["conceptsWithMapping"] or 0) >= 25)
     or pytest.fail(f"unexpected evidence counts: {rows}")
