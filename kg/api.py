@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kg.errors import QueryError
 
@@ -27,7 +26,8 @@ __all__ = ["Concept", "Result", "concept", "coverage", "query", "to_networkx"]
 Value = str | int | float | bool | datetime.date | None
 
 
-@dataclass(frozen=True)
+# A plain class and a NamedTuple rather than dataclasses: importing dataclasses would cost every
+# `kg` command 7 ms at start (`import kg` runs this module).
 class Result:
     """The answer to a query: rows of plain Python values, one dict per row.
 
@@ -36,8 +36,13 @@ class Result:
     prefixed names (`concept:ketamine`) where the graph has a prefix for them.
     """
 
-    columns: list[str]
-    rows: list[dict[str, Value]]
+    __slots__ = ("columns", "rows")
+
+    def __init__(self, columns: list[str], rows: list[dict[str, Value]]):
+        self.columns, self.rows = columns, rows
+
+    def __repr__(self) -> str:
+        return f"<kg.Result: {len(self.rows)} rows of {', '.join(self.columns)}>"
 
     def __iter__(self) -> Iterator[dict[str, Value]]:
         return iter(self.rows)
@@ -116,8 +121,7 @@ def coverage(
     return report
 
 
-@dataclass(frozen=True)
-class Concept:
+class Concept(NamedTuple):
     """A concept with what the graph says about it; `claims` are dicts with `subject`,
     `predicate`, `object`, `status` and `sources` (citations)."""
 
