@@ -21,6 +21,8 @@ __all__ = [
     "SHAPES_FILE",
     "SITE_DIR",
     "STDOUT",
+    "default_graph",
+    "default_site",
     "write_atomically",
     "written_in_place",
 ]
@@ -45,6 +47,22 @@ IN_CHECKOUT = (_PACKAGE.parent / "pyproject.toml").is_file() and (_PACKAGE.paren
 SITE_DIR = _PACKAGE.parent / "site" if IN_CHECKOUT else Path("site")
 # `--out -`: standard output
 STDOUT = Path("-")
+# A folder with a graph of its own is read the way git and make read the folder they run in:
+# its data/triples.ttl is the graph, and its site/ gets the explorer page.
+LOCAL_GRAPH_FILE = Path("data") / "triples.ttl"
+
+
+def default_graph() -> Path:
+    """The graph a command reads when given none: data/triples.ttl in the working folder if
+    there is one, else the shipped graph."""
+    return LOCAL_GRAPH_FILE if LOCAL_GRAPH_FILE.is_file() else GRAPH_FILE
+
+
+def default_site() -> Path:
+    """Where the explorer page goes by default: beside the graph that default_graph reads, in
+    site/ of the working folder or of the checkout; an installed package's in the working
+    folder."""
+    return Path("site") if LOCAL_GRAPH_FILE.is_file() else SITE_DIR
 
 
 @contextmanager
@@ -115,7 +133,7 @@ def _written_elsewhere(target: Path) -> Iterator[Path]:
                     with target.open("wb") as special:
                         shutil.copyfileobj(written, special)
         except BrokenPipeError:
-            raise
+            raise  # the reader went away (`| head`): the command line stops quietly
         except OSError as error:
             raise DataError(target, f"cannot be written ({error.strerror or error})") from None
 
