@@ -63,7 +63,7 @@ EXPECTATIONS: dict[str, Callable[[Rows], None]] = {
                 or 0
             )
             > 30
-            and int(_first(rows, doi="10.1038/s41386-022-01266-9")["contests"] or 0) == 1
+            and int(_first(rows, doi="10.1038/s41386-020-0663-6")["contests"] or 0) == 1
         )
         or pytest.fail(f"unexpected rows: {rows}")
     ),
@@ -87,7 +87,7 @@ EXPECTATIONS: dict[str, Callable[[Rows], None]] = {
         (
             {(r["treatmentLabel"], r["use"], r["status"]) for r in rows}
             == {
-                ("ketamine", "studied for", "debated"),
+                ("ketamine", "studied for", "established"),
                 ("ketamine", "used off-label for", "established"),
             }
         )
@@ -120,11 +120,13 @@ EXPECTATIONS: dict[str, Callable[[Rows], None]] = {
         (
             len(rows) >= 10
             and all(r["note"] or r["contestedBy"] for r in rows)
-            and "Abdallah et al. 2022"
+            and "Farmer et al. 2020"
             in str(
-                _first(rows, predicate="studied for", objectLabel="post-traumatic stress disorder")[
-                    "contestedBy"
-                ]
+                _first(
+                    rows,
+                    subjectLabel="(2R,6R)-hydroxynorketamine",
+                    objectLabel="antidepressant effect",
+                )["contestedBy"]
             )
         )
         or pytest.fail(f"unexpected debated claims: {rows}")
@@ -235,12 +237,14 @@ EXPECTATIONS["claim-sources"] = lambda rows: (
             "Feder et al., American Journal of Psychiatry (repeated ketamine for PTSD)",
             "Abdallah et al. 2022, Neuropsychopharmacology",
         }
-        and _first(
-            rows,
-            claim="https://w3id.org/treatment-kg/claim/ketamine--studiedFor--ptsd",
-            role="contests",
-        )["doi"]
-        == "10.1038/s41386-022-01266-9"
+        and {
+            r["doi"]
+            for r in rows
+            if r["claim"]
+            == "https://w3id.org/treatment-kg/claim/hydroxynorketamine--produces--antidepressant-effect"
+            and r["role"] == "contests"
+        }
+        == {"10.1038/s41386-020-0663-6", "10.1093/ijnp/pyx108"}
     )
     or pytest.fail(f"unexpected claim sources: {len(rows)} rows")
 )
