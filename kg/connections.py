@@ -23,6 +23,8 @@ from waitress.adjustments import Adjustments
 from waitress.channel import HTTPChannel
 from waitress.server import TcpWSGIServer
 
+from kg.wording import counted
+
 __all__ = ["CannotServe", "GuardedServer", "listen"]
 
 log = logging.getLogger("kg.serve")
@@ -183,8 +185,8 @@ class GuardedServer(TcpWSGIServer):
                 channel.will_close = True
         if self.refused:
             log.warning(
-                "refused %d connection(s) with a 503: %d open, the most --max-connections allows",
-                self.refused,
+                "refused %s with a 503: %d open, the most --max-connections allows",
+                counted(self.refused, "connection"),
                 self.max_connections,
             )
             self.refused = 0

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg.errors import DataError
 from kg.files import STDOUT, write_atomically
+from kg.wording import counted
 
 if TYPE_CHECKING:
     from kg.coverage import Article
@@ -80,7 +81,8 @@ def _text(report: Report) -> str:
     lines += ["", "Mechanism chains, from the drug outward"]
     for chain in report["chains"]:
         stated, skipped = len(chain["stated"]), len(chain["skipped"])
-        lines.append(f"  {chain['drug']}: {stated} of {stated + skipped} links stated")
+        links = counted(stated + skipped, "link")
+        lines.append(f"  {chain['drug']}: {stated} of {links} stated")
         lines += _listed([f"skips: {_claim(c)}" for c in chain["skipped"]], "    ")
     lines += ["", "Add first: the missing concepts most related to this article"]
     for rank, m in enumerate(report["missing"][:SHOWN], 1):
@@ -113,7 +115,8 @@ def _markdown(report: Report) -> str:
     lines += ["", "### Mechanism chains, from the drug outward", ""]
     for chain in report["chains"]:
         stated, skipped = len(chain["stated"]), len(chain["skipped"])
-        lines.append(f"- **{chain['drug']}**: {stated} of {stated + skipped} links stated")
+        links = counted(stated + skipped, "link")
+        lines.append(f"- **{chain['drug']}**: {stated} of {links} stated")
         lines += _listed([f"skips {_cell(_claim(c))}" for c in chain["skipped"]], "  - ")
     lines += ["", "### Add first", ""]
     for m in report["missing"][:SHOWN]:

@@ -13,9 +13,12 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.store import QueryResult
+from kg.wording import counted
 
 __all__ = ["GRAPH_FORMATS", "PREFIXES", "SOLUTION_FORMATS", "format_result"]
 
+# The graph's own prefixes (data/triples.ttl declares them all) and owl from the schema: results
+# are printed with them, and a query given with -e or on stdin may use them undeclared.
 PREFIXES = {
     "tkg": "https://w3id.org/treatment-kg/vocab/",
     "concept": "https://w3id.org/treatment-kg/concept/",
@@ -28,6 +31,9 @@ PREFIXES = {
     "skos": "http://www.w3.org/2004/02/skos/core#",
     "dcterms": "http://purl.org/dc/terms/",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "bibo": "http://purl.org/ontology/bibo/",
+    "foaf": "http://xmlns.com/foaf/0.1/",
+    "owl": "http://www.w3.org/2002/07/owl#",
 }
 _CELL_WIDTH = 60
 
@@ -60,7 +66,7 @@ def _table(result: ox.QuerySolutions) -> str:
     line = "  ".join("-" * w for w in widths)
     body = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows]
     header = "  ".join(n.ljust(w) for n, w in zip(names, widths, strict=True)).rstrip()
-    return "\n".join([header, line, *body, f"({len(rows)} rows)"])
+    return "\n".join([header, line, *body, f"({counted(len(rows), 'row')})"])
 
 
 def _markdown(result: ox.QuerySolutions) -> str:

@@ -12,6 +12,7 @@ import networkx as nx
 from kg.files import SITE_DIR, STDOUT, write_atomically
 from kg.query import load_query, resolve_concept, run_select
 from kg.store import Store
+from kg.wording import counted
 
 __all__ = [
     "TEMPLATE_DIR",
@@ -160,7 +161,7 @@ def build_site(
         nodes = [n for n in nodes if n["id"] in keep]
         edges = [e for e in edges if e["from"] in keep and e["to"] in keep]
         label = next(n["label"] for n in nodes if n["id"] == centre)
-        title = f"treatment-kg explorer: {label} and {depth} step(s) around it"
+        title = f"treatment-kg explorer: {label} and {counted(depth, 'step')} around it"
         name = f"focus-{_slug(label)}.html"
     _layout(nodes, edges)
     html = render_page(nodes, edges, title)

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from kg.endpoint import Answer, CoverageRequest, Failure, Request, Responder
 from kg.errors import DataError
 from kg.store import StoreError
+from kg.wording import counted
 
 if TYPE_CHECKING:
     from multiprocessing.process import BaseProcess
@@ -176,7 +177,8 @@ class WorkerPool:
             try:
                 worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
             except queue.Empty:
-                raise Busy(f"all {self.size} workers stayed busy for {self.timeout:g} s") from None
+                workers = counted(self.size, "worker")
+                raise Busy(f"all {workers} stayed busy for {self.timeout:g} s") from None
             with self._lock:
                 claimed = not worker.idle  # by the watcher, which is retiring it
                 worker.idle = False
@@ -238,8 +240,8 @@ class WorkerPool:
         if isinstance(request, CoverageRequest):
             if not self._coverage.acquire(timeout=self.timeout):
                 raise Busy(
-                    f"the {self._coverage_slots} worker(s) that make coverage reports stayed "
-                    f"busy for {self.timeout:g} s"
+                    f"the {counted(self._coverage_slots, 'worker')} that make coverage reports "
+                    f"stayed busy for {self.timeout:g} s"
                 )
             try:
                 return self._retried(request)

@@ -228,7 +228,7 @@ def test_focused_site_never_replaces_the_whole_page(kg) -> None:
         assert result.returncode == 0, result.stderr
         assert result.stdout == "site/focus-bdnf.html: 11 concepts, 15 claims\n"
         assert page.read_bytes() == before
-        assert "BDNF and 1 step(s) around it" in focused.read_text()
+        assert "BDNF and 1 step around it" in focused.read_text()
         ignored = subprocess.run(
             ["git", "status", "--porcelain", "site"], cwd=ROOT, capture_output=True, text=True
         )

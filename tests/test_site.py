@@ -158,7 +158,7 @@ def test_focus_builds_a_neighbourhood(kg, tmp_path: Path) -> None:
     result = kg("site", "--focus", "BDNF", "--depth", "1", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout == f"{tmp_path / 'focus-bdnf.html'}: 11 concepts, 15 claims\n"
-    assert "BDNF and 1 step(s) around it" in (tmp_path / "focus-bdnf.html").read_text()
+    assert "BDNF and 1 step around it" in (tmp_path / "focus-bdnf.html").read_text()
     assert not (tmp_path / "index.html").exists()
 
 

@@ -7,6 +7,7 @@ const kind = document.getElementById("kind");
 const status = document.getElementById("status");
 const result = document.getElementById("result");
 let draftName = "draft";
+const counted = (count, noun) => `${count} ${noun}${count === 1 ? "" : "s"}`;
 
 function kindOf(name) {
   const lower = name.toLowerCase();
@@ -37,8 +38,8 @@ function check() {
       result.innerHTML = answer.html; // escaped by the server's templates
       window.coverageReport = answer.report;
       const score = answer.report.score;
-      status.textContent = `${score.concepts_covered} concepts covered (${score.concepts}%), ` +
-        `${score.claims_expressed} claims expressed`;
+      status.textContent = `${counted(score.concepts_covered, "concept")} covered ` +
+        `(${score.concepts}%), ${counted(score.claims_expressed, "claim")} expressed`;
       window.coverageDone = true;
     })
     .catch((error) => {

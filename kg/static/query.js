@@ -41,7 +41,7 @@ function watchResponses(tab) {
   tab.watchedByQueryPage = true;
   tab.getYasqe().on("queryResponse", (yasqe, response) => {
     const cut = response && response.headers && response.headers.get("X-SPARQL-MaxRows");
-    showNotice(cut ? `The server cut this result at ${cut} rows (its row limit): ` +
+    showNotice(cut ? `The server cut this result at ${cut} row${cut === "1" ? "" : "s"} (its row limit): ` +
       "narrow the query, or page through it with LIMIT and OFFSET." : "");
   });
 }

@@ -77,8 +77,12 @@ const network = new vis.Network(document.getElementById("network"),
       font: { size: 10, align: "middle", color: "#57606a" }, width: 1.2 },
   });
 
-document.getElementById("summary").textContent = DATA.nodes.length + " concepts, "
-  + DATA.edges.length + " claims (" + DATA.edges.filter((e) => e.status === "debated").length
+// "1 concept", "2 concepts": a focused page may hold one
+const counted = (count, noun) => count + " " + noun + (count === 1 ? "" : "s");
+
+document.getElementById("summary").textContent = counted(DATA.nodes.length, "concept") + ", "
+  + counted(DATA.edges.length, "claim") + " ("
+  + DATA.edges.filter((e) => e.status === "debated").length
   + " debated). Dashed red edges are debated.";
 
 // ---- details panel ------------------------------------------------------------------------
@@ -311,7 +315,7 @@ document.getElementById("route-button").addEventListener("click", () => {
   }
   network.setSelection({ nodes: routes.nodes, edges: routes.edges }, { highlightEdges: false });
   network.fit({ nodes: routes.nodes, animation: false });
-  routeResult.textContent = routes.nodes.length + " concepts lie on routes from "
+  routeResult.textContent = counted(routes.nodes.length, "concept") + " on routes from "
     + byId.get(fromId).label + " to " + byId.get(toId).label + ". Shortest: "
     + routes.shortest.map((id) => byId.get(id).label).join(" → ") + ". On a route: "
     + routes.nodes.map((id) => byId.get(id).label).sort().join(", ") + ".";
