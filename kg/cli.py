@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
 from kg.errors import DataError, QueryError
-from kg.files import GRAPH_FILE, SITE_DIR, STDOUT
+from kg.files import GRAPH_FILE, STDOUT, default_graph, default_site
+from kg.wording import counted
 
 if TYPE_CHECKING:
     from click._termui_impl import ProgressBar
@@ -22,18 +24,50 @@ if TYPE_CHECKING:
 
 __all__ = ["main"]
 
-GRAPH_FILES = click.argument(
+DATA_OPTION = click.option(
+    "--data",
     "graph_files",
+    multiple=True,
+    metavar="GRAPH.ttl",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="A Turtle file of the graph to read; repeat for several. [default: data/triples.ttl in "
+    "the working folder if it has one, else the graph shipped with kg]",
+)
+# Graph files were positional arguments up to version 0.1; they keep working for one release.
+_OLD_GRAPH_FILES = click.argument(
+    "old_graph_files",
     metavar="[GRAPH.ttl]...",
     nargs=-1,
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    deprecated="Give each file with --data GRAPH.ttl; files without --data stop working in "
+    "the next release.",
 )
+
+
+def GRAPH_FILES(command: Callable[..., None]) -> Callable[..., None]:
+    """--data GRAPH.ttl, and the positional files of earlier releases, as `graph_files`."""
+
+    @functools.wraps(command)
+    def merged(
+        *args: Any, graph_files: Sequence[Path], old_graph_files: Sequence[Path], **kwargs: Any
+    ) -> None:
+        command(*args, graph_files=(*graph_files, *old_graph_files), **kwargs)
+
+    return DATA_OPTION(_OLD_GRAPH_FILES(merged))
+
+
 STORE_OPTION = click.option(
     "--store",
     metavar="memory|oxigraph:PATH",
     default="memory",
     show_default=True,
-    help="The embedded graph from data/, or an on-disk Oxigraph store filled by `kg load`.",
+    help="The graph from --data read into memory, or an on-disk Oxigraph store filled by "
+    "`kg load`.",
+)
+# what default_site means, for --help: the path itself differs from machine to machine
+SITE_SHOWN = (
+    "[default: site/ in the working folder; in the kg checkout when the default graph is the "
+    "checkout's]"
 )
 ENDPOINT_OPTION = click.option(
     "--endpoint", metavar="URL", help="A SPARQL 1.1 endpoint to query instead of a local store."
@@ -48,7 +82,13 @@ GRAPH_IRI_OPTION = click.option(
 
 def STORE_OPTIONS(command: Callable[..., None]) -> Callable[..., None]:
     """The graph to read: Turtle files, an on-disk Oxigraph store, or a SPARQL endpoint."""
-    for option in reversed([GRAPH_FILES, STORE_OPTION, ENDPOINT_OPTION, GRAPH_IRI_OPTION]):
+    options: list[Callable[[Callable[..., None]], Callable[..., None]]] = [
+        GRAPH_FILES,
+        STORE_OPTION,
+        ENDPOINT_OPTION,
+        GRAPH_IRI_OPTION,
+    ]
+    for option in reversed(options):
         command = option(command)
     return command
 
@@ -104,42 +144,77 @@ def main() -> None:
     """treatment-kg: a sourced knowledge graph of treatment mechanisms and conditions."""
 
 
+def _graph_files(
+    graph_files: Sequence[Path], store: str = "memory", endpoint: str | None = None
+) -> list[Path]:
+    """The Turtle files to read: those given with --data, else the default graph."""
+    if graph_files and (endpoint or store != "memory"):
+        raise click.UsageError(
+            "--data reads Turtle files into memory: give it without --store oxigraph:PATH "
+            "or --endpoint"
+        )
+    return list(graph_files) or [default_graph()]
+
+
 def _open(
-    store: str, endpoint: str | None, graph_iri: str | None, graph_files: Sequence[Path] = ()
+    store: str, endpoint: str | None, graph_iri: str | None, graph_files: Sequence[Path]
 ) -> Store:
     from kg.store import open_store
 
-    return open_store(store, endpoint, graph_iri, list(graph_files) or None)
+    return open_store(store, endpoint, graph_iri, _graph_files(graph_files, store, endpoint))
+
+
+def _graph_named(
+    store: str, endpoint: str | None, graph_iri: str | None, graph_files: Sequence[Path]
+) -> str:
+    """Which graph a command reads, as `kg stats` names it first."""
+    if endpoint:
+        return f"<{graph_iri}> at {endpoint}" if graph_iri else endpoint
+    if store != "memory":
+        return f"the Oxigraph store {store.removeprefix('oxigraph:')}"
+    files = _graph_files(graph_files)
+    if files == [default_graph()]:
+        shipped = files[0].resolve() == GRAPH_FILE.resolve()
+        return f"{_shown(files[0])} ({'the shipped graph' if shipped else 'in the working folder'})"
+    return ", ".join(_shown(file) for file in files)
 
 
 @main.command(short_help="Check Turtle files against schema and shapes.")
 @GRAPH_FILES
 def validate(graph_files: Sequence[Path]) -> None:
-    """Check Turtle files against the schema and SHACL shapes (default: data/triples.ttl).
+    """Check Turtle files against the schema and SHACL shapes (default: the default graph, see
+    --data).
 
-    Each file is checked on its own, with data/triples.ttl as context: a file of extra claims
-    may refer to the concepts and sources defined there, while a node the file gives an
-    rdf:type is read from the file alone. Problems are reported only for the file checked,
-    with its name and line.
+    Each file given with --data is checked on its own, with the default graph as context: a
+    file of extra claims may refer to the concepts and sources defined there, while a node the
+    file gives an rdf:type is read from the file alone. Problems are reported only for the file
+    checked, with its name and line.
 
     Exit code 0 when valid, 1 when not, 2 for unusable arguments.
     """
     from kg.stats import graph_stats
     from kg.validate import validate as validate_files
 
-    files = list(graph_files) or [GRAPH_FILE]
-    problems = validate_files(files)
+    files = _graph_files(graph_files)
+    problems = validate_files(files, context=default_graph())
     for problem in problems:
         click.echo(str(problem).replace(problem.path, _shown(Path(problem.path)), 1))
     failed = list(dict.fromkeys(problem.path for problem in problems))
     for file in files:
         if str(file) not in failed:
             stats = graph_stats(_open("memory", None, None, [file]))
-            counts = f"{stats.concepts} concepts, {stats.claims} claims, {stats.sources} sources"
+            counts = ", ".join(
+                counted(count, noun)
+                for count, noun in [
+                    (stats.concepts, "concept"),
+                    (stats.claims, "claim"),
+                    (stats.sources, "source"),
+                ]
+            )
             click.echo(f"{_shown(file)}: valid ({counts})")
     if problems:
         names = ", ".join(_shown(Path(name)) for name in failed)
-        raise click.ClickException(f"{len(problems)} problem(s) in {names}")
+        raise click.ClickException(f"{counted(len(problems), 'problem')} in {names}")
 
 
 def _stats_text(stats: Stats) -> str:
@@ -158,7 +233,7 @@ def _stats_text(stats: Stats) -> str:
         (f"Claims with a quote from their sources: {stats.claims_with_quote}", {}),
         (
             f"External mappings: {stats.mappings} "
-            f"({stats.concepts_with_mapping} of {stats.concepts} concepts mapped)",
+            f"({stats.concepts_with_mapping} of {counted(stats.concepts, 'concept')} mapped)",
             stats.mappings_per_system,
         ),
     ]
@@ -194,10 +269,13 @@ def stats(
     graph_iri: str | None,
     output_format: str,
 ) -> None:
-    """Count concepts per category, claims per predicate and evidence kind, sources and mappings."""
+    """Count concepts per category, claims per predicate and evidence kind, sources and mappings;
+    the text report first names the graph it counted."""
     from kg.stats import graph_stats
 
     counts = graph_stats(_open(store, endpoint, graph_iri, graph_files))
+    if output_format == "text":
+        click.echo(f"Graph: {_graph_named(store, endpoint, graph_iri, graph_files)}")
     click.echo(STATS_FORMATS[output_format](counts))
 
 
@@ -245,14 +323,7 @@ def _format_names() -> list[str]:
     help="table, md, json, xml, csv or tsv for SELECT/ASK (default table); "
     "turtle, ntriples or jsonld for CONSTRUCT/DESCRIBE (default turtle).",
 )
-@click.option(
-    "--data",
-    "data_files",
-    multiple=True,
-    metavar="GRAPH.ttl",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="Query these Turtle files (with the schema) instead of data/triples.ttl.",
-)
+@DATA_OPTION
 @STORE_OPTION
 @ENDPOINT_OPTION
 @GRAPH_IRI_OPTION
@@ -261,12 +332,15 @@ def query(
     expression: str | None,
     params: Sequence[str],
     output_format: str | None,
-    data_files: Sequence[Path],
+    graph_files: Sequence[Path],
     store: str,
     endpoint: str | None,
     graph_iri: str | None,
 ) -> None:
     """Run a saved query (by name), a .rq file, a query given with -e, or one read from stdin.
+    A query given with -e or on stdin may use the graph's prefixes (tkg:, concept:, claim:,
+    source:, path:, event:, rdf:, rdfs:, skos:, dcterms:, xsd:, bibo:, foaf:, owl:) without
+    PREFIX lines.
 
     \b
     kg query neighbourhood --param concept=BDNF
@@ -274,7 +348,7 @@ def query(
     kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --store oxigraph:store
     """
     from kg.query import bind_params, decode_query, load_query, parse_query, run_query
-    from kg.results import format_result
+    from kg.results import PREFIXES, format_result
 
     if output_format and output_format not in _format_names():
         raise click.BadParameter(
@@ -282,17 +356,21 @@ def query(
         )
     if name and expression:
         raise click.UsageError("give a query NAME or -e SPARQL, not both")
+    # typed at the prompt, a query may leave out the graph's PREFIX lines; a saved one may not,
+    # for it is shared with tools that do not know them
+    prefixes: Mapping[str, str] = PREFIXES
     if expression is not None:
         saved = parse_query("expression", expression, "query")
     elif name:
-        saved = load_query(name)
+        saved, prefixes = load_query(name), {}
     elif not sys.stdin.isatty():
         saved = parse_query("stdin", decode_query(sys.stdin.buffer.read(), "stdin"), "stdin")
     else:
         raise click.UsageError("give a saved query NAME, a FILE.rq, -e SPARQL, or a query on stdin")
-    target = _open(store, endpoint, graph_iri, data_files)
+    target = _open(store, endpoint, graph_iri, graph_files)
     text = bind_params(target, saved, _param(params))
-    click.echo(format_result(run_query(target, text, saved.origin), output_format).rstrip("\n"))
+    result = run_query(target, text, saved.origin, prefixes)
+    click.echo(format_result(result, output_format).rstrip("\n"))
 
 
 @main.command(short_help="Build an on-disk Oxigraph store.")
@@ -309,11 +387,13 @@ def load(graph_files: Sequence[Path], store: str) -> None:
 
     if not store.startswith(OXIGRAPH_PREFIX):
         raise click.BadParameter(f"'{store}' is not oxigraph:PATH", param_hint="--store")
-    files = with_schema(list(graph_files) or None)
+    files = with_schema(_graph_files(graph_files))
     path = store_folder(Path(store.removeprefix(OXIGRAPH_PREFIX)))
-    with _progress(sum(f.stat().st_size for f in files), f"Loading {len(files)} file(s)") as bar:
+    size = sum(f.stat().st_size for f in files)
+    with _progress(size, f"Loading {counted(len(files), 'file')}") as bar:
         count = fill_store(path, files, bar.update)
-    click.echo(f"{_shown(path)}: {count} triples from {', '.join(_shown(f) for f in files)}")
+    shown = ", ".join(_shown(f) for f in files)
+    click.echo(f"{_shown(path)}: {counted(count, 'triple')} from {shown}")
 
 
 @main.command(short_help="Upload the graph to a SPARQL endpoint.")
@@ -342,11 +422,11 @@ def push(
     """Upload the graph and the schema to a SPARQL endpoint, replacing its named graph."""
     from kg.store import DEFAULT_GRAPH_IRI, EndpointStore, parse_turtle, push_graph, with_schema
 
-    quads = [q for f in with_schema(list(graph_files) or None) for q in parse_turtle(f)]
+    quads = [q for f in with_schema(_graph_files(graph_files)) for q in parse_turtle(f)]
     graph = graph_iri or DEFAULT_GRAPH_IRI
     with _progress(len(quads), f"Uploading to <{graph}>") as bar:
         push_graph(EndpointStore(endpoint, graph, user, password), quads, graph, bar.update)
-    click.echo(f"{endpoint}: {len(quads)} triples in <{graph}>")
+    click.echo(f"{endpoint}: {counted(len(quads), 'triple')} in <{graph}>")
 
 
 @main.command(short_help="Build the interactive explorer page.")
@@ -354,10 +434,9 @@ def push(
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
-    default=SITE_DIR,
-    show_default="site/, in the checkout when run from one",
+    default=default_site,
     help="The page to write (FILE.html, or - for standard output), or the folder for it: "
-    "index.html for the whole graph, focus-CONCEPT.html with --focus.",
+    f"index.html for the whole graph, focus-CONCEPT.html with --focus. {SITE_SHOWN}",
 )
 @click.option(
     "--focus",
@@ -369,7 +448,7 @@ def push(
     type=click.IntRange(0, 20),
     default=2,
     show_default=True,
-    help="How many steps around --focus to include.",
+    help="How many steps around --focus to include (only with --focus).",
 )
 def site(
     graph_files: Sequence[Path],
@@ -383,8 +462,12 @@ def site(
     """Build the explorer page: an offline HTML file with search, filters, details and routes."""
     from kg.site import build_site
 
+    given = click.get_current_context().get_parameter_source("depth")
+    if focus is None and given is click.core.ParameterSource.COMMANDLINE:
+        raise click.UsageError("--depth counts the steps around --focus CONCEPT: give both")
     report = build_site(_open(store, endpoint, graph_iri, graph_files), out, focus, depth)
-    _written(report.path, f"{report.concepts} concepts, {report.claims} claims")
+    made = f"{counted(report.concepts, 'concept')}, {counted(report.claims, 'claim')}"
+    _written(report.path, made)
 
 
 @main.command(short_help="Write the graph for other tools.")
@@ -420,13 +503,12 @@ def export(
         raise click.BadParameter(
             f"'{output_format}' is not one of {choices}", param_hint="--format"
         )
-    count, unit = export_graph(_open(store, endpoint, graph_iri, graph_files), output_format, out)
-    _written(out, f"{count} {unit}")
+    _written(out, export_graph(_open(store, endpoint, graph_iri, graph_files), output_format, out))
 
 
 @main.command(short_help="Show what changed between two versions.")
 @click.argument("old")
-@click.argument("new", default="data/triples.ttl")
+@click.argument("new", required=False)
 @click.option(
     "--format",
     "output_format",
@@ -435,15 +517,16 @@ def export(
     show_default=True,
     help="text for a terminal, md for a pull request comment.",
 )
-def diff(old: str, new: str, output_format: str) -> None:
-    """Compare two versions of the graph (Turtle files or git revisions of data/triples.ttl).
+def diff(old: str, new: str | None, output_format: str) -> None:
+    """Compare two versions of the graph (Turtle files or git revisions of data/triples.ttl);
+    NEW is the default graph (see `kg stats --help`) unless given.
 
     Exit code 0 when nothing changed, 1 when something did, 2 for unusable arguments.
     """
     from kg.diff import diff_graphs, format_diff, open_version
 
     try:
-        changes = diff_graphs(open_version(old), open_version(new))
+        changes = diff_graphs(open_version(old), open_version(new or str(default_graph())))
     except DataError as error:
         raise click.UsageError(str(error)) from None
     click.echo(format_diff(changes, markdown=output_format == "md"))
@@ -544,9 +627,9 @@ def diff(old: str, new: str, output_format: str) -> None:
     "--site",
     "site_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=SITE_DIR,
-    show_default=True,
-    help="Folder with the built explorer page, served at /explore.",
+    default=default_site,
+    help=f"Folder with the built explorer page (kg site --out FOLDER), served at /explore. "
+    f"{SITE_SHOWN}",
 )
 def serve(
     graph_files: Sequence[Path],
@@ -572,7 +655,7 @@ def serve(
     import os
 
     from kg.connections import CannotServe, listen
-    from kg.serve import Settings
+    from kg.serve import Settings, explorer_missing
     from kg.serve import serve as run_server
     from kg.store import StoreError, disk_store_path
     from kg.workers import Source, WorkerPool
@@ -588,8 +671,8 @@ def serve(
     except CannotServe as error:
         raise click.ClickException(str(error)) from None
     size = workers or min(64, max(2, os.cpu_count() or 1))
-    pool = WorkerPool(Source(tuple(graph_files), disk), size, timeout)
-    with _progress(size, f"Starting {size} query workers") as bar:
+    pool = WorkerPool(Source(tuple(_graph_files(graph_files, store)), disk), size, timeout)
+    with _progress(size, f"Starting {counted(size, 'query worker')}") as bar:
         pool.start(bar.update)
     settings = Settings(
         allow_update,
@@ -611,7 +694,8 @@ def serve(
 
     def ready(url: str) -> None:
         mode = "read-write" if allow_update else "read-only"
-        click.echo(f"Serving {pool.triples} triples ({mode}, {size} workers, {timeout:g} s limit)")
+        limits = f"{mode}, {counted(size, 'worker')}, {timeout:g} s limit"
+        click.echo(f"Serving {counted(pool.triples, 'triple')} ({limits})")
         for name, path in [
             ("query page", ""),
             ("endpoint", "sparql"),
@@ -619,6 +703,9 @@ def serve(
             ("coverage", "coverage"),
         ]:
             click.echo(f"  {name:<11} {url}{path}")
+        missing = explorer_missing(site_dir)
+        if missing is not None:
+            click.echo(f"  {'':<11} (the explorer page is {missing})")
         sys.stdout.flush()
 
     try:
@@ -630,6 +717,7 @@ def serve(
 
 @main.command(short_help="Check which concepts and claims an article covers.")
 @click.argument("inputs", nargs=-1, required=True, metavar="FILE|DIR|-...")
+@DATA_OPTION
 @STORE_OPTION
 @ENDPOINT_OPTION
 @GRAPH_IRI_OPTION
@@ -656,6 +744,7 @@ def serve(
 )
 def coverage(
     inputs: Sequence[str],
+    graph_files: Sequence[Path],
     store: str,
     endpoint: str | None,
     graph_iri: str | None,
@@ -680,7 +769,7 @@ def coverage(
                 param_hint="FILE|DIR|-",
             )
     paths = article_paths(inputs, lambda file, why: click.echo(f"Skipped {file}: {why}", err=True))
-    model = load_model(_open(store, endpoint, graph_iri))
+    model = load_model(_open(store, endpoint, graph_iri, graph_files))
     read_stdin = sys.stdin.buffer.read
     if len(paths) > 1:
         with _progress(len(paths), f"Checking {len(paths)} articles") as bar:
@@ -700,7 +789,8 @@ def coverage(
         click.echo(batch_summary(reports, output_format))
         if out is not None:
             write_reports(out, done, output_format if output_format in REPORT_FORMATS else "md")
-            click.echo(f"{_shown(out)}: {len(done)} reports, summary.csv, summary.md", err=True)
+            made = f"{counted(len(done), 'report')}, summary.csv, summary.md"
+            click.echo(f"{_shown(out)}: {made}", err=True)
     failed = [r for r in reports if fail_under is not None and r["score"]["concepts"] < fail_under]
     for problem in problems:
         click.echo(f"Error: {problem}", err=True)

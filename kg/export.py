@@ -17,6 +17,7 @@ from kg.query import load_query, run_select
 from kg.results import PREFIXES
 from kg.site import Record, explorer_data
 from kg.store import Store
+from kg.wording import counted
 
 __all__ = ["EXPORTERS", "export_graph"]
 
@@ -29,17 +30,17 @@ def _triples(store: Store) -> list[ox.Triple]:
     return result
 
 
-def _rdf(fmt: ox.RdfFormat) -> Callable[[Store, Path], int]:
-    def write(store: Store, out: Path) -> int:
+def _rdf(fmt: ox.RdfFormat) -> Callable[[Store, Path], str]:
+    def write(store: Store, out: Path) -> str:
         triples = _triples(store)
         prefixes = PREFIXES if fmt != ox.RdfFormat.N_TRIPLES else None
         ox.serialize(triples, output=str(out), format=fmt, prefixes=prefixes)
-        return len(triples)
+        return counted(len(triples), "triple")
 
     return write
 
 
-def _jsonld(store: Store, out: Path) -> int:
+def _jsonld(store: Store, out: Path) -> str:
     """JSON-LD compacted with the project's prefixes as its @context (rdflib; pyoxigraph writes
     expanded JSON-LD only)."""
     from rdflib import Graph
@@ -49,17 +50,21 @@ def _jsonld(store: Store, out: Path) -> int:
         data=bytes(ox.serialize(_triples(store), format=ox.RdfFormat.N_TRIPLES) or b""), format="nt"
     )
     graph.serialize(out, format="json-ld", context=PREFIXES, auto_compact=True)
-    return len(graph)
+    return counted(len(graph), "triple")
 
 
-def _graphml(store: Store, out: Path) -> int:
+def _graphml(store: Store, out: Path) -> str:
     import networkx as nx
 
     from kg.network import concept_network
 
     graph = concept_network(store)
     nx.write_graphml(graph, out)
-    return graph.number_of_nodes() + graph.number_of_edges()
+    return _nodes_and_edges(graph.number_of_nodes(), graph.number_of_edges())
+
+
+def _nodes_and_edges(nodes: int, edges: int) -> str:
+    return f"{counted(nodes, 'node')}, {counted(edges, 'edge')}"
 
 
 def _write_table(
@@ -80,9 +85,21 @@ def _supporting(edge: Record) -> list[Record]:
     return [s for s in edge["sources"] if s["role"] == "supports"]
 
 
-def _csv(store: Store, out: Path) -> int:
-    """`out` is a folder: nodes.csv and edges.csv with neo4j-admin import headers."""
+CATEGORIES = (
+    "PREFIX tkg: <https://w3id.org/treatment-kg/vocab/> "
+    "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
+    "SELECT ?category ?label WHERE { ?category a tkg:Category ; rdfs:label ?label }"
+)
+
+
+def _csv(store: Store, out: Path) -> str:
+    """`out` is a folder: nodes.csv and edges.csv with neo4j-admin import headers; a node's
+    labels are Concept and its category's own name (SideEffect for tkg:SideEffect)."""
     nodes, edges = explorer_data(store)
+    names = {
+        str(r["label"]): str(r["category"]).rsplit("/", 1)[-1]
+        for r in run_select(store, CATEGORIES)
+    }
     out.mkdir(parents=True, exist_ok=True)
     _write_table(
         out / "nodes.csv",
@@ -99,7 +116,7 @@ def _csv(store: Store, out: Path) -> int:
             [
                 n["id"],
                 n["label"],
-                "Concept;" + n["category"].replace(" ", ""),
+                "Concept;" + names[n["category"]],
                 n["category"],
                 n["definition"],
                 ";".join(n["synonyms"]),
@@ -134,7 +151,7 @@ def _csv(store: Store, out: Path) -> int:
             for e in edges
         ),
     )
-    return len(nodes) + len(edges)
+    return _nodes_and_edges(len(nodes), len(edges))
 
 
 BIOLINK = "https://w3id.org/biolink/vocab/"
@@ -164,7 +181,7 @@ def _publication(source: Record) -> str | None:
     return None  # a web page is no publication identifier
 
 
-def _kgx(store: Store, out: Path) -> int:
+def _kgx(store: Store, out: Path) -> str:
     """`out` is a folder: nodes.tsv and edges.tsv in KGX's TSV layout, with Biolink categories
     and predicates; the project's own predicate stays in original_predicate."""
     nodes, edges = explorer_data(store)
@@ -215,7 +232,7 @@ def _kgx(store: Store, out: Path) -> int:
         ),
         delimiter="\t",
     )
-    return len(nodes) + len(edges)
+    return _nodes_and_edges(len(nodes), len(edges))
 
 
 SSSOM_HEADER = """# curie_map:
@@ -230,7 +247,7 @@ ID_SYSTEMS = (
 )
 
 
-def _sssom(store: Store, out: Path) -> int:
+def _sssom(store: Store, out: Path) -> str:
     """The external mappings as an SSSOM table, curated by hand (semapv:ManualMappingCuration)."""
     systems = sorted(run_select(store, ID_SYSTEMS), key=lambda r: str(r["prefix"]))
     prefixes = "".join(f"#   {r['prefix']}: {r['iri']}\n" for r in systems)
@@ -252,10 +269,10 @@ def _sssom(store: Store, out: Path) -> int:
         delimiter="\t",
         preamble=SSSOM_HEADER.format(prefixes=prefixes),
     )
-    return len(rows)
+    return counted(len(rows), "mapping")
 
 
-EXPORTERS: dict[str, Callable[[Store, Path], int]] = {
+EXPORTERS: dict[str, Callable[[Store, Path], str]] = {
     "turtle": _rdf(ox.RdfFormat.TURTLE),
     "ntriples": _rdf(ox.RdfFormat.N_TRIPLES),
     "jsonld": _jsonld,
@@ -266,17 +283,14 @@ EXPORTERS: dict[str, Callable[[Store, Path], int]] = {
 }
 
 
-RDF_FORMATS = {"turtle", "ntriples", "jsonld"}
 FOLDER_FORMATS = {"csv", "kgx"}
 
 
-def export_graph(store: Store, output_format: str, out: Path) -> tuple[int, str]:
-    """Write the graph to `out` (a folder for csv); says how many of what it wrote: triples for
-    the RDF formats, nodes and edges for the others. A failed or interrupted export leaves no
+def export_graph(store: Store, output_format: str, out: Path) -> str:
+    """Write the graph to `out` (a folder for csv and kgx); says how many of what it wrote
+    ("3 triples", "4 nodes, 3 edges", "2 mappings"). A failed or interrupted export leaves no
     half-written file behind."""
     if out == STDOUT and output_format in FOLDER_FORMATS:
         raise DataError(out, f"{output_format} writes a folder of files; give --out a folder")
     with written_in_place(out) as partial:
-        count = EXPORTERS[output_format](store, partial)
-    unit = {"sssom": "mappings"}.get(output_format, "nodes and edges")
-    return count, "triples" if output_format in RDF_FORMATS else unit
+        return EXPORTERS[output_format](store, partial)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -10,6 +11,7 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.files import QUERY_DIR
+from kg.results import PREFIXES
 from kg.sparql_guard import check_size
 from kg.sparql_hints import syntax_hint
 from kg.store import QueryResult, Store
@@ -27,6 +29,7 @@ __all__ = [
     "run_query",
     "run_select",
     "saved_queries",
+    "with_prefixes",
 ]
 
 Value = str | int | float | None
@@ -130,18 +133,33 @@ def decode_query(data: bytes, origin: str) -> str:
 
 _POSITION = re.compile(r"error at (\d+):(\d+): ")
 _UNDECLARED = re.compile(r"Prefix not found|prefix .* not (found|declared)", re.IGNORECASE)
+# the prefixed name that ends where the parser stopped: its prefix is the undeclared one
+_PREFIXED_NAME_END = re.compile(r"([A-Za-z][\w.-]*)?:[\w.%:-]*$")
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 
 
-def check_syntax(text: str, origin: str = "query") -> None:
+def check_syntax(text: str, origin: str = "query", prefixes: Mapping[str, str] = {}) -> None:
     """Raise a QueryError naming line, column and what the parser expected there, if `text`
-    is not valid SPARQL 1.1."""
+    is not valid SPARQL 1.1 (where `prefixes` may be used undeclared)."""
     if not _COMMENT.sub("", text).strip():
         raise QueryError(f"{origin}: the query is empty")
     check_size(text, origin)
     try:
-        ox.Store().query(text)
+        ox.Store().query(text, prefixes=dict(prefixes))
     except SyntaxError as error:
         raise QueryError(describe_syntax_error(error, origin, text)) from None
+
+
+def with_prefixes(text: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
+    """`text` with a PREFIX line first for each of `prefixes` it does not declare itself, so
+    that any store, an endpoint too, reads the prefixed names it uses.
+
+    >>> with_prefixes("PREFIX tkg: <x:> ASK {}", {"tkg": "t:", "claim": "c:"})
+    'PREFIX claim: <c:>\\nPREFIX tkg: <x:> ASK {}'
+    """
+    declared = {match.group(1) or "" for match in _DECLARED.finditer(_COMMENT.sub("", text))}
+    lines = [f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items() if name not in declared]
+    return "".join(lines) + text
 
 
 def describe_syntax_error(error: SyntaxError, origin: str = "query", text: str = "") -> str:
@@ -155,18 +173,27 @@ def describe_syntax_error(error: SyntaxError, origin: str = "query", text: str =
     # pyoxigraph counts the newline into the column on every line after the first
     column = max(1, column - 1) if line > 1 else column
     expected = message[match.end() :]
-    if _UNDECLARED.search(expected):
-        return f"{origin}:{line}:{column}: undeclared prefix: add a PREFIX line for it"
-    if len(expected) > 120:
-        expected = expected[:119] + "…"
     lines = text.split("\n")
     offset = sum(len(previous) + 1 for previous in lines[: line - 1]) + column - 1
+    if _UNDECLARED.search(expected):
+        return f"{origin}:{line}:{column}: {_undeclared(text[: offset + 1].rstrip())}"
+    if len(expected) > 120:
+        expected = expected[:119] + "…"
     hint = syntax_hint(text, offset) if text else None
     return (
         f"{origin}:{line}:{column}: {hint} (the parser {expected})"
         if hint
         else (f"{origin}:{line}:{column}: {expected}")
     )
+
+
+def _undeclared(before: str) -> str:
+    """What to write for the undeclared prefix of the name that ends `before`."""
+    found = _PREFIXED_NAME_END.search(before)
+    if found is None:
+        return "undeclared prefix: add a PREFIX line for it"
+    name = found.group(1) or ""
+    return f"undeclared prefix {name}: add PREFIX {name}: <{PREFIXES.get(name, '...')}>"
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
@@ -268,10 +295,13 @@ def _accepts(query: SavedQuery, name: str) -> bool:
     return re.search(rf"[?$]{re.escape(name)}\b", query.text) is not None
 
 
-def run_query(store: Store, text: str, origin: str = "query") -> QueryResult:
-    """Check the syntax of a SPARQL query, then run it on `store`."""
-    check_syntax(text, origin)
-    return store.query(text)
+def run_query(
+    store: Store, text: str, origin: str = "query", prefixes: Mapping[str, str] = {}
+) -> QueryResult:
+    """Check the syntax of a SPARQL query, then run it on `store`; `prefixes` (e.g. PREFIXES,
+    the graph's own) may be used in it without PREFIX lines."""
+    check_syntax(text, origin, prefixes)
+    return store.query(with_prefixes(text, prefixes) if prefixes else text)
 
 
 def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Value:

@@ -27,7 +27,7 @@ from kg.files import QUERY_DIR, SITE_DIR
 from kg.sparql_guard import ServiceRefused, check_service, check_size
 from kg.workers import Busy, Stopping, TimedOut, WorkerDied, WorkerPool
 
-__all__ = ["STATIC_DIR", "Settings", "SparqlApp", "serve"]
+__all__ = ["STATIC_DIR", "Settings", "SparqlApp", "explorer_missing", "serve"]
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC_DIR = PACKAGE_DIR / "static"
@@ -50,6 +50,19 @@ class Settings(NamedTuple):
     max_coverage_bytes: int = 1_000_000
     max_connections: int = 1_000
     read_timeout: float = 10.0  # seconds a client has to send its request
+
+
+def explorer_missing(site_dir: Path) -> str | None:
+    """How to build the explorer page when `site_dir` has none (a wheel ships no page, and
+    `kg serve` writes no files); None when it is there."""
+    if (site_dir / "index.html").is_file():
+        return None
+    import shlex
+
+    return (
+        f"not built in {site_dir}: run `kg site --out {shlex.quote(str(site_dir))}` "
+        "(a few seconds), then reload /explore"
+    )
 
 
 class _Reply(NamedTuple):
@@ -139,7 +152,7 @@ class SparqlApp:
         pages: dict[str, Callable[[], _Reply]] = {
             "/": lambda: _Reply(200, self._page_headers(".html"), self.query_page),
             "/healthz": self._health,
-            "/explore": lambda: self._site_page("index.html", "kg site"),
+            "/explore": self._explorer,
             "/coverage": lambda: _Reply(200, self._page_headers(".html"), self.coverage_page),
         }
         if path == "/sparql":
@@ -180,10 +193,11 @@ class SparqlApp:
         code = 503 if status == "down" else 200
         return _Reply(code, [("Content-Type", "application/json")], body)
 
-    def _site_page(self, name: str, command: str) -> _Reply:
-        page = self.settings.site_dir / name
-        if not page.is_file():
-            return _text(404, f"{page} has not been built: run `{command}` first")
+    def _explorer(self) -> _Reply:
+        missing = explorer_missing(self.settings.site_dir)
+        if missing is not None:
+            return _text(404, f"The explorer page is {missing}.")
+        page = self.settings.site_dir / "index.html"
         return _Reply(200, [("Content-Type", _CONTENT_TYPES[".html"])], page.read_bytes())
 
     def _static(self, name: str) -> _Reply:

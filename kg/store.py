@@ -172,11 +172,27 @@ class EndpointStore:
                     )
                 return payload
         except urllib.error.HTTPError as error:
+            if error.code == 401:
+                raise StoreError(self._refused()) from None
             detail = error.read().decode("utf-8", "replace").strip().splitlines()[:3]
-            raise StoreError(f"{self.url} answered {error.code}: {' '.join(detail)}") from None
+            said = " ".join(detail) or str(error.reason)
+            raise StoreError(f"{self.url} answered {error.code}: {said}") from None
         except (urllib.error.URLError, TimeoutError, ConnectionError) as error:
             reason = getattr(error, "reason", error)
             raise StoreError(f"cannot reach the SPARQL endpoint {self.url}: {reason}") from None
+
+    def _refused(self) -> str:
+        """What a 401 means: the endpoint took none of the credentials we sent, or we sent none
+        (its body is an empty page or an HTML one, which says less)."""
+        if self.user is None:
+            return (
+                f"{self.url} needs a user name and password (401): give kg push --user and "
+                "--password (or set KG_ENDPOINT_PASSWORD)"
+            )
+        return (
+            f"{self.url} refused the credentials of user '{self.user}' (401): check --user "
+            "and --password (or KG_ENDPOINT_PASSWORD)"
+        )
 
 
 def _opener(endpoint: EndpointStore) -> OpenerDirector:

@@ -1,8 +1,8 @@
 """Check Turtle files against the schema and the SHACL shapes in data/shapes.ttl.
 
-Each file is checked on its own, with the schema and the shipped graph (data/triples.ttl) as
-context, so a file of extra claims may refer to the concepts and sources defined there; what is
-wrong is reported only for the nodes the file itself states something about.
+Each file is checked on its own, with the schema and a context graph (by default the shipped
+data/triples.ttl), so a file of extra claims may refer to the concepts and sources defined
+there; what is wrong is reported only for the nodes the file itself states something about.
 
 pySHACL checks the core constraints. The SPARQL-based constraints of the same shapes file are
 run here by Oxigraph, each once over the whole graph with `$this` as a variable joined to the
@@ -57,25 +57,25 @@ class _Finding:
     message: str
 
 
-def validate(paths: Sequence[Path]) -> list[Problem]:
+def validate(paths: Sequence[Path], context: Path = GRAPH_FILE) -> list[Problem]:
     """Validate each Turtle file on its own (see the module docstring); an empty list means
-    every file is valid. Problems come file by file, in the order given."""
+    every file is valid. Problems come file by file, in the order given.
+
+    :param context: the graph whose concepts and sources the files may refer to
+    """
     shapes = Graph().parse(SHAPES_FILE, format="turtle")
     parsed = functools.cache(parse_turtle)  # the context files are read once for all files
-    return [problem for path in paths for problem in _validate_file(path, shapes, parsed)]
-
-
-def _context_files(path: Path) -> list[Path]:
-    """The schema and the shipped graph, less the file itself."""
-    return [f for f in (SCHEMA_FILE, GRAPH_FILE) if f.resolve() != path.resolve()]
+    return [problem for path in paths for problem in _validate_file(path, context, shapes, parsed)]
 
 
 def _validate_file(
-    path: Path, shapes: Graph, parsed: Callable[[Path], list[ox.Quad]]
+    path: Path, context_graph: Path, shapes: Graph, parsed: Callable[[Path], list[ox.Quad]]
 ) -> list[Problem]:
+    # the schema and the context graph, less the file itself
+    context_files = [f for f in (SCHEMA_FILE, context_graph) if f.resolve() != path.resolve()]
     try:
         own = parsed(path)
-        context = [q for f in _context_files(path) for q in parsed(f)]
+        context = [q for f in context_files for q in parsed(f)]
     except DataError as error:
         if error.path == path:
             return [Problem(str(path), error.line or 0, error.column or 0, error.message)]

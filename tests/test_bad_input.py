@@ -104,9 +104,10 @@ for command in ("validate", "stats", "site", "load", "push"):
             "push": ("--endpoint", UNREACHABLE),
             "site": ("--out", "page.html"),
         }.get(command, ())
-        CASES[f"{command} {file}"] = case(command, file, *extra, names=names)
+        CASES[f"{command} {file}"] = case(command, "--data", file, *extra, names=names)
     CASES[f"{command} unreadable file"] = case(
         command,
+        "--data",
         "locked.ttl",
         *{"load": ("--store", "oxigraph:store"), "push": ("--endpoint", UNREACHABLE)}.get(
             command, ()
@@ -236,13 +237,19 @@ CASES.update(
         ),
         "load without oxigraph:": case("load", "--store", "store", names="'store'"),
         "load broken into a missing folder": case(
-            "load", "broken.ttl", "--store", "oxigraph:new/parent/store", names="broken.ttl:2:"
+            "load",
+            "--data",
+            "broken.ttl",
+            "--store",
+            "oxigraph:new/parent/store",
+            names="broken.ttl:2:",
         ),
         # kg site
         "site unknown focus": case("site", "--focus", "bdfn", "--out", "page.html", names="'bdfn'"),
         "site depth out of range": case(
             "site", "--focus", "BDNF", "--depth", "99", names="--depth"
         ),
+        "site depth without focus": case("site", "--depth", "1", names="--focus"),
         "site out is a file": case("site", "--out", "mine.ttl", names="mine.ttl"),
         "site out is read-only": case(
             "site", "--out", "/proc/kg-page.html", names="/proc/kg-page.html"
@@ -260,7 +267,14 @@ CASES.update(
             "export", "--format", "turtle", "--out", "/proc/kg.ttl", names="/proc/kg.ttl"
         ),
         "export broken graph": case(
-            "export", "broken.ttl", "--format", "turtle", "--out", "out.ttl", names="broken.ttl:2:"
+            "export",
+            "--data",
+            "broken.ttl",
+            "--format",
+            "turtle",
+            "--out",
+            "out.ttl",
+            names="broken.ttl:2:",
         ),
         "export without --out": case("export", "--format", "turtle", names="--out"),
         # kg diff
@@ -296,8 +310,20 @@ CASES.update(
         "serve update on a disk store": case(
             "serve", "--store", "oxigraph:notes", "--allow-update", names="notes"
         ),
-        "serve broken graph": case("serve", "broken.ttl", "--port", "0", names="broken.ttl:2:"),
-        "serve binary graph": case("serve", "binary.ttl", "--port", "0", names="binary.ttl"),
+        "serve broken graph": case(
+            "serve", "--data", "broken.ttl", "--port", "0", names="broken.ttl:2:"
+        ),
+        "serve binary graph": case(
+            "serve", "--data", "binary.ttl", "--port", "0", names="binary.ttl"
+        ),
+        # the graph's files: with a store that reads none, and in the form of earlier releases
+        "stats --data with --endpoint": case(
+            "stats", "--data", "tiny.ttl", "--endpoint", UNREACHABLE, names="--data"
+        ),
+        "stats positional broken file": case("stats", "broken.ttl", names="broken.ttl:2:"),
+        "coverage --data broken": case(
+            "coverage", "article.txt", "--data", "broken.ttl", names="broken.ttl:2:"
+        ),
         # the command line itself
         "unknown command": case("qeury", names="qeury"),
         "unknown option": case("stats", "--fromat", "json", names="--fromat"),

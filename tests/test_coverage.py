@@ -196,7 +196,7 @@ def test_new_synonym_in_the_data_is_matched(kg, tmp_path: Path) -> None:
     extra = '\nconcept:glutamate-surge skos:altLabel "glutamatergic storm"@en .\n'
     (tmp_path / "graph.ttl").write_text(data + extra, encoding="utf-8")
     store = f"oxigraph:{tmp_path / 'store'}"
-    assert kg("load", str(tmp_path / "graph.ttl"), "--store", store).returncode == 0
+    assert kg("load", "--data", str(tmp_path / "graph.ttl"), "--store", store).returncode == 0
     article = tmp_path / "a.txt"
     article.write_text("Ketamine sets off a glutamatergic storm.", encoding="utf-8")
     result = kg("coverage", str(article), "--store", store, "--format", "json")

@@ -51,7 +51,8 @@ def test_jsonld_has_a_context(kg, tmp_path: Path) -> None:
 def test_graphml_is_read_by_networkx(kg, shipped_store: LocalStore, tmp_path: Path) -> None:
     _, concepts, claims = _counts(shipped_store)
     out = tmp_path / "graph.graphml"
-    assert kg("export", "--format", "graphml", "--out", str(out)).returncode == 0
+    result = kg("export", "--format", "graphml", "--out", str(out))
+    assert result.stdout == f"{out}: {concepts} nodes, {claims} edges\n"
     graph = nx.read_graphml(out, force_multigraph=True)
     assert (graph.number_of_nodes(), graph.number_of_edges()) == (concepts, claims)
     ketamine = graph.nodes["https://w3id.org/treatment-kg/concept/ketamine"]
@@ -69,9 +70,13 @@ def test_graphml_is_read_by_networkx(kg, shipped_store: LocalStore, tmp_path: Pa
 def test_csv_nodes_and_edges_for_neo4j(kg, shipped_store: LocalStore, tmp_path: Path) -> None:
     _, concepts, claims = _counts(shipped_store)
     result = kg("export", "--format", "csv", "--out", str(tmp_path / "csv"))
-    assert result.stdout == f"{tmp_path / 'csv'}: {concepts + claims} nodes and edges\n"
+    assert result.stdout == f"{tmp_path / 'csv'}: {concepts} nodes, {claims} edges\n"
     with (tmp_path / "csv/nodes.csv").open(newline="") as file:
         nodes = list(csv.DictReader(file))
+    # each category's own name, as the schema spells its class: tkg:SideEffect is SideEffect
+    labels = {n[":LABEL"] for n in nodes}
+    assert {"Concept;SideEffect", "Concept;GeneOrProtein", "Concept;Route"} <= labels
+    assert all(label.split(";")[1][0].isupper() for label in labels)
     with (tmp_path / "csv/edges.csv").open(newline="") as file:
         edges = list(csv.DictReader(file))
     assert (len(nodes), len(edges)) == (concepts, claims)

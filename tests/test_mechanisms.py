@@ -242,7 +242,7 @@ HEADER = TINY[: TINY.index("concept:ketamine a tkg:Drug")] + (
 def _validate(kg, tmp_path: Path, body: str) -> list[str]:
     graph = tmp_path / "graph.ttl"
     graph.write_text(HEADER + body, encoding="utf-8")
-    result = kg("validate", str(graph))
+    result = kg("validate", "--data", str(graph))
     assert "Traceback" not in result.stderr
     return result.stdout.splitlines() if result.returncode else []
 

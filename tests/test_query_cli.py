@@ -6,9 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pytest
+
+from kg.files import GRAPH_FILE
+from kg.results import PREFIXES
 
 
 def test_queries_lists_every_saved_query_with_its_parameters(kg) -> None:
@@ -56,7 +60,7 @@ def test_treatments_for_ptsd_keep_use_kinds_apart(kg) -> None:
         (b["treatmentLabel"]["value"], b["use"]["value"], b["status"]["value"]) for b in bindings
     }
     assert uses == {
-        ("ketamine", "studied for", "debated"),
+        ("ketamine", "studied for", "established"),
         ("ketamine", "used off-label for", "established"),
     }
 
@@ -216,4 +220,39 @@ def test_syntax_error_in_a_query_file_names_the_file(kg, tmp_path: Path) -> None
     broken.write_text("# title: Broken\nSELECT * WHERE {\n  ?s foo:p ?o .\n}\n")
     result = kg("query", str(broken))
     assert result.returncode == 1
-    assert result.stderr == f"Error: {broken}:3:10: undeclared prefix: add a PREFIX line for it\n"
+    assert result.stderr == f"Error: {broken}:3:10: undeclared prefix foo: add PREFIX foo: <...>\n"
+
+
+def test_a_saved_query_declares_the_graph_prefixes_it_uses(kg, tmp_path: Path) -> None:
+    # a .rq file is shared with tools that know no prefixes of ours: the message gives the line
+    saved = tmp_path / "drugs.rq"
+    saved.write_text("SELECT ?drug WHERE {\n  ?drug a tkg:Drug\n}\n")
+    result = kg("query", str(saved))
+    assert result.stderr == (
+        f"Error: {saved}:2:18: undeclared prefix tkg: add PREFIX tkg: "
+        "<https://w3id.org/treatment-kg/vocab/>\n"
+    )
+
+
+def test_typed_queries_may_use_the_graph_prefixes(kg) -> None:
+    typed = "SELECT ?label WHERE { concept:ketamine rdfs:label ?label ; a tkg:Drug }"
+    expected = ["label", "--------", "ketamine", "(1 row)"]
+    assert kg("query", "-e", typed).stdout.splitlines() == expected
+    assert kg("query", stdin=typed).stdout.splitlines() == expected
+    # one the query declares itself is its own
+    own = "PREFIX tkg: <http://example.org/> SELECT (tkg:x AS ?x) WHERE {}"
+    assert kg("query", "-e", own).stdout.splitlines()[2] == "http://example.org/x"
+
+
+def test_undeclared_prefix_is_named(kg) -> None:
+    result = kg("query", "-e", "SELECT * WHERE {\n  ?s foo:p ?o\n}")
+    assert result.stderr == "Error: query:2:10: undeclared prefix foo: add PREFIX foo: <...>\n"
+
+
+def test_the_graph_prefixes_are_all_known_and_named_in_help(kg) -> None:
+    declared = dict(
+        re.findall(r"^@prefix (\w*): <([^>]*)> \.$", GRAPH_FILE.read_text(), re.MULTILINE)
+    )
+    assert declared.items() <= PREFIXES.items()
+    text = " ".join(kg("query", "--help").stdout.split())
+    assert all(f"{name}:" in text for name in PREFIXES), text

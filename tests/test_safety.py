@@ -72,7 +72,7 @@ def test_load_replaces_its_own_store_and_fills_an_empty_folder(kg, tmp_path: Pat
     assert kg("load", "--store", f"oxigraph:{empty}").returncode == 0
     small = tmp_path / "small.ttl"
     small.write_text((ROOT / "tests/fixtures/tiny.ttl").read_text())
-    result = kg("load", str(small), "--store", f"oxigraph:{empty}")
+    result = kg("load", "--data", str(small), "--store", f"oxigraph:{empty}")
     assert result.returncode == 0, result.stderr
     count = kg("query", "-e", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv",
                "--store", f"oxigraph:{empty}")  # fmt: skip
@@ -83,7 +83,9 @@ def test_load_replaces_its_own_store_and_fills_an_empty_folder(kg, tmp_path: Pat
 def test_failed_load_leaves_no_folders_behind(kg, tmp_path: Path) -> None:
     broken = tmp_path / "broken.ttl"
     broken.write_text("@prefix x: <http://example.org/> .\nx:a x:b .\n")
-    result = kg("load", str(broken), "--store", f"oxigraph:{tmp_path}/missing/parent/store")
+    result = kg(
+        "load", "--data", str(broken), "--store", f"oxigraph:{tmp_path}/missing/parent/store"
+    )
     assert result.returncode == 1
     assert result.stderr.startswith(f"Error: {broken}:2:")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.ttl"]

@@ -367,7 +367,7 @@ def test_allow_update_needs_the_in_memory_graph(kg, tmp_path: Path) -> None:
 
 
 def test_broken_data_is_reported_before_serving(kg) -> None:
-    result = kg("serve", "tests/fixtures/broken-missing-dot.ttl", "--port", "0")
+    result = kg("serve", "--data", "tests/fixtures/broken-missing-dot.ttl", "--port", "0")
     assert result.returncode == 1
     assert "broken-missing-dot.ttl:29:1: A dot is expected at the end of statements" in (
         result.stderr
@@ -419,3 +419,28 @@ def test_explorer_is_served(browser: Browser, served: Served) -> None:
     assert seen.errors == []
     assert seen.outside == []
     seen.page.close()
+
+
+def test_explorer_not_built_says_how_to_build_it(kg, tmp_path: Path) -> None:
+    # as after a wheel install: no page in the site folder, and kg serve builds none itself
+    site = tmp_path / "site"
+    with running_server(
+        tmp_path / "log", "--workers", "1", "--site", str(site), cwd=tmp_path
+    ) as server:
+        assert server.process.stdout is not None
+        lines = [server.process.stdout.readline().rstrip("\n") for _ in range(4)]
+        how = (
+            f"not built in {site}: run `kg site --out {site}` (a few seconds), then reload /explore"
+        )
+        assert lines == [
+            f"  endpoint    {server.url}sparql",
+            f"  explorer    {server.url}explore",
+            f"  coverage    {server.url}coverage",
+            f"              (the explorer page is {how})",
+        ]
+        missing = fetch(server.url + "explore")
+        assert (missing.status, missing.text) == (404, f"The explorer page is {how}.\n")
+        built = kg("site", "--out", str(site), cwd=tmp_path)
+        assert built.returncode == 0, built.stderr
+        page = fetch(server.url + "explore")
+        assert page.status == 200 and page.body == (site / "index.html").read_bytes()

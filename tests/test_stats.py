@@ -31,10 +31,10 @@ def test_tiny_counts(tiny_store: LocalStore) -> None:
 
 
 def test_text_report(kg) -> None:
-    result = kg("stats", "tests/fixtures/tiny.ttl")
+    result = kg("stats", "--data", "tests/fixtures/tiny.ttl")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "Concepts: 4"
+    assert lines[:2] == ["Graph: tests/fixtures/tiny.ttl", "Concepts: 4"]
     assert "Claims: 3 (1 debated)" in lines
     assert "Sources: 2" in lines
     assert "External mappings: 3 (2 of 4 concepts mapped)" in lines
@@ -59,7 +59,7 @@ def test_bad_format_is_a_usage_error(kg) -> None:
 
 
 def test_broken_graph_is_reported_without_traceback(kg) -> None:
-    result = kg("stats", "tests/fixtures/broken-missing-dot.ttl")
+    result = kg("stats", "--data", "tests/fixtures/broken-missing-dot.ttl")
     assert result.returncode == 1
     assert result.stderr == (
         "Error: tests/fixtures/broken-missing-dot.ttl:29:1: A dot is expected at the end of statements\n"

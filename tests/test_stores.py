@@ -127,11 +127,13 @@ def test_load_shows_progress_at_a_terminal(tmp_path: Path) -> None:
     )
     os.close(stderr)
     assert result.returncode == 0
-    assert "Loading 2 file(s)" in os.read(terminal, 65536).decode()
+    assert "Loading 2 files" in os.read(terminal, 65536).decode()
 
 
 def test_load_reports_triples(kg, tmp_path: Path) -> None:
-    result = kg("load", "tests/fixtures/tiny.ttl", "--store", f"oxigraph:{tmp_path / 'tiny'}")
+    result = kg(
+        "load", "--data", "tests/fixtures/tiny.ttl", "--store", f"oxigraph:{tmp_path / 'tiny'}"
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith(f"{tmp_path / 'tiny'}: ")
     assert "triples from data/schema.ttl, tests/fixtures/tiny.ttl" in result.stdout
@@ -150,8 +152,8 @@ def test_load_reports_triples(kg, tmp_path: Path) -> None:
 
 def test_failed_load_keeps_the_existing_store(kg, tmp_path: Path) -> None:
     store = f"oxigraph:{tmp_path / 'kept'}"
-    assert kg("load", str(FIXTURES / "tiny.ttl"), "--store", store).returncode == 0
-    broken = kg("load", str(FIXTURES / "broken-missing-dot.ttl"), "--store", store)
+    assert kg("load", "--data", str(FIXTURES / "tiny.ttl"), "--store", store).returncode == 0
+    broken = kg("load", "--data", str(FIXTURES / "broken-missing-dot.ttl"), "--store", store)
     assert broken.returncode == 1
     assert (
         "broken-missing-dot.ttl:29:1: A dot is expected at the end of statements" in broken.stderr
@@ -184,3 +186,42 @@ def test_push_needs_update_rights(kg, virtuoso: Virtuoso) -> None:
     assert result.returncode == 1
     assert f"Error: {virtuoso.query_url} answered 500: " in result.stderr
     assert "No permission" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("credentials", "said"),
+    [
+        (
+            ["--user", "dba", "--password", "wrong"],
+            "refused the credentials of user 'dba' (401): check --user and --password (or "
+            "KG_ENDPOINT_PASSWORD)",
+        ),
+        (
+            [],
+            "needs a user name and password (401): give kg push --user and --password (or set "
+            "KG_ENDPOINT_PASSWORD)",
+        ),
+    ],
+    ids=["wrong password", "none given"],
+)
+def test_push_says_when_the_endpoint_refuses_the_credentials(
+    kg, virtuoso: Virtuoso, credentials: list[str], said: str
+) -> None:
+    result = kg(
+        "push", "--data", "tests/fixtures/tiny.ttl", "--endpoint", virtuoso.update_url,
+        "--graph", GRAPH + "/refused", *credentials,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr == f"Error: {virtuoso.update_url} {said}\n"
+
+
+def test_typed_query_uses_the_graph_prefixes_at_an_endpoint(
+    kg, virtuoso_graph: EndpointStore
+) -> None:
+    # Virtuoso knows none of them: kg declares those the query leaves out
+    result = kg(
+        "query", "-e", "SELECT ?label WHERE { concept:ketamine rdfs:label ?label ; a tkg:Drug }",
+        "--endpoint", virtuoso_graph.url, "--graph", GRAPH,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["label", "--------", "ketamine", "(1 row)"]

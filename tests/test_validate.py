@@ -21,7 +21,7 @@ def test_shipped_graph_is_valid() -> None:
 
 
 def test_valid_file_reports_its_counts(kg) -> None:
-    result = kg("validate", "tests/fixtures/tiny.ttl")
+    result = kg("validate", "--data", "tests/fixtures/tiny.ttl")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "tests/fixtures/tiny.ttl: valid (4 concepts, 3 claims, 2 sources)\n"
 
@@ -76,10 +76,10 @@ BROKEN = {
 
 @pytest.mark.parametrize("name", sorted(BROKEN))
 def test_broken_file_gets_exact_message(kg, name: str) -> None:
-    result = kg("validate", f"tests/fixtures/{name}")
+    result = kg("validate", "--data", f"tests/fixtures/{name}")
     assert result.returncode == 1
     assert result.stdout == f"tests/fixtures/{name}:{BROKEN[name]}\n"
-    assert result.stderr == f"Error: 1 problem(s) in tests/fixtures/{name}\n"
+    assert result.stderr == f"Error: 1 problem in tests/fixtures/{name}\n"
     assert "Traceback" not in result.stderr
 
 
@@ -88,7 +88,7 @@ def test_every_broken_fixture_is_covered() -> None:
 
 
 def test_missing_file_is_a_usage_error(kg) -> None:
-    result = kg("validate", "no/such/file.ttl")
+    result = kg("validate", "--data", "no/such/file.ttl")
     assert result.returncode == 2
     assert "File 'no/such/file.ttl' does not exist" in result.stderr
 
@@ -96,7 +96,7 @@ def test_missing_file_is_a_usage_error(kg) -> None:
 def test_non_utf8_file_is_reported(kg, tmp_path: Path) -> None:
     binary = tmp_path / "binary.ttl"
     binary.write_bytes(b'@prefix ex: <http://example.org/> .\nex:a ex:b "\xff\xfe" .\n')
-    result = kg("validate", str(binary))
+    result = kg("validate", "--data", str(binary))
     assert result.returncode == 1
     assert result.stdout.startswith(f"{binary}:")
     assert "Traceback" not in result.stderr
@@ -123,8 +123,11 @@ def test_files_are_validated_each_on_its_own(kg) -> None:
     # tiny.ttl, and tiny.ttl beside data/triples.ttl gave every shared concept two definitions.
     result = kg(
         "validate",
+        "--data",
         "tests/fixtures/tiny.ttl",
+        "--data",
         "tests/fixtures/broken-no-label.ttl",
+        "--data",
         "data/triples.ttl",
     )
     assert result.returncode == 1
@@ -134,15 +137,14 @@ def test_files_are_validated_each_on_its_own(kg) -> None:
         "tests/fixtures/tiny.ttl: valid (4 concepts, 3 claims, 2 sources)\n"
         "data/triples.ttl: valid (107 concepts, 174 claims, 74 sources)\n"
     )
-    assert result.stderr == "Error: 1 problem(s) in tests/fixtures/broken-no-label.ttl\n"
+    assert result.stderr == "Error: 1 problem in tests/fixtures/broken-no-label.ttl\n"
 
 
 def test_extra_claims_may_refer_to_the_shipped_graph(kg) -> None:
-    result = kg("validate", "tests/fixtures/extra-claims.ttl")
+    result = kg("validate", "--data", "tests/fixtures/extra-claims.ttl")
     assert result.returncode == 0, result.stdout + result.stderr
     assert (
-        result.stdout
-        == "tests/fixtures/extra-claims.ttl: valid (0 concepts, 1 claims, 0 sources)\n"
+        result.stdout == "tests/fixtures/extra-claims.ttl: valid (0 concepts, 1 claim, 0 sources)\n"
     )
 
 
@@ -155,7 +157,7 @@ def test_problem_in_extra_claims_is_reported_in_that_file(kg, tmp_path: Path) ->
             (FIXTURES / "extra-claims.ttl").read_text(),
         )
     )
-    result = kg("validate", str(extra))
+    result = kg("validate", "--data", str(extra))
     assert result.returncode == 1
     assert result.stdout == (
         f"{extra}:12: claim 'arketamine studied for treatment-resistant depression' "
@@ -181,7 +183,7 @@ def test_ill_typed_literal_is_reported(kg, tmp_path: Path, lexical: str, datatyp
         (FIXTURES / "tiny.ttl").read_text()
         + f'concept:ketamine dcterms:modified "{lexical}"^^xsd:{datatype} .\n'
     )
-    result = kg("validate", str(graph))
+    result = kg("validate", "--data", str(graph))
     assert result.returncode == 1
     assert result.stdout == (
         f"{graph}:13: concept 'ketamine' <{CONCEPT}ketamine> has "
@@ -189,7 +191,7 @@ def test_ill_typed_literal_is_reported(kg, tmp_path: Path, lexical: str, datatyp
         f"xsd:{datatype}: correct the value or its datatype\n"
     )
     assert "Traceback" not in result.stderr
-    assert result.stderr == f"Error: 1 problem(s) in {graph}\n"
+    assert result.stderr == f"Error: 1 problem in {graph}\n"
 
 
 def test_well_typed_literals_pass(tmp_path: Path) -> None:
@@ -208,15 +210,15 @@ def test_well_typed_literals_pass(tmp_path: Path) -> None:
 def test_file_without_triples_is_reported(kg, tmp_path: Path, text: str) -> None:
     empty = tmp_path / "empty.ttl"
     empty.write_text(text)
-    result = kg("validate", str(empty))
+    result = kg("validate", "--data", str(empty))
     assert result.returncode == 1
     assert result.stdout == f"{empty}: holds no triples: add some, or leave the file out\n"
-    assert result.stderr == f"Error: 1 problem(s) in {empty}\n"
+    assert result.stderr == f"Error: 1 problem in {empty}\n"
 
 
-def test_help_says_each_file_is_checked_with_the_shipped_graph_as_context(kg) -> None:
+def test_help_says_each_file_is_checked_with_the_default_graph_as_context(kg) -> None:
     result = kg("validate", "--help")
     assert result.returncode == 0
     text = " ".join(result.stdout.split())
-    assert "Each file is checked on its own, with data/triples.ttl as context" in text
+    assert "Each file given with --data is checked on its own, with the default graph as" in text
     assert "Problems are reported only for the file checked" in text
