@@ -182,8 +182,9 @@ def test_no_two_sources_share_a_doi(shipped_store: LocalStore) -> None:
         "antidepressant-effect--requires--opioid-system",
         "ketamine--activates--mu-opioid-receptor",
         "hydroxynorketamine--produces--antidepressant-effect",
-        "ketamine--studiedFor--ptsd",
         "ketamine--inhibits--gabaergic-interneuron",
+        "lhb-burst-firing--blockadeLeadsTo--antidepressant-effect",
+        "mu-opioid-receptor--promotes--antidepressant-effect",
     ],
 )
 def test_contested_mechanisms_are_marked_debated(shipped_store: LocalStore, claim: str) -> None:

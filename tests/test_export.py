@@ -83,7 +83,13 @@ def test_csv_nodes_and_edges_for_neo4j(kg, shipped_store: LocalStore, tmp_path: 
     ids = {n["id:ID"] for n in nodes}
     assert all(e[":START_ID"] in ids and e[":END_ID"] in ids for e in edges)
     ptsd = next(e for e in edges if e["claim"].endswith("ketamine--studiedFor--ptsd"))
-    assert (ptsd[":TYPE"], ptsd["status"]) == ("STUDIED_FOR", "debated")
+    assert (ptsd[":TYPE"], ptsd["status"]) == ("STUDIED_FOR", "established")
+    hnk = next(
+        e
+        for e in edges
+        if e["claim"].endswith("hydroxynorketamine--produces--antidepressant-effect")
+    )
+    assert (hnk[":TYPE"], hnk["status"]) == ("PRODUCES", "debated")
 
 
 def test_unknown_format_is_a_usage_error(kg, tmp_path: Path) -> None:
