@@ -99,7 +99,11 @@ function claimItem(edge, direction) {
   if (edge.status === "debated") item.append(" ", el("span", "debated", "status-debated"));
   if (edge.note) item.append(el("span", edge.note, "note"));
   const sources = el("span", null, "sources");
-  edge.sources.forEach((source, i) => {
+  // supporting sources first, so that "contested by" reads as applying to what follows it only
+  const ordered = [...edge.sources].sort(
+    (a, b) => (a.role === "contests") - (b.role === "contests"),
+  );
+  ordered.forEach((source, i) => {
     if (i) sources.append("; ");
     if (source.role === "contests") sources.append("contested by ");
     sources.append(link(source.citation, source.url));
