@@ -84,12 +84,14 @@ def query(
     or `endpoint=URL` (with `graph=IRI` for its named graph) says otherwise.
     """
     from kg.query import bind_params, load_query, parse_query, run_query
+    from kg.results import PREFIXES
 
     is_text = any(ch.isspace() for ch in name_or_sparql.strip()) or "{" in name_or_sparql
     saved = parse_query("query", name_or_sparql) if is_text else load_query(name_or_sparql)
     target = _store(store, endpoint, graph)
     text = bind_params(target, saved, {name: str(value) for name, value in params.items()})
-    return _result(run_query(target, text, saved.origin))
+    # SPARQL text may use the graph's prefixes without PREFIX lines, as `kg query -e` allows
+    return _result(run_query(target, text, saved.origin, PREFIXES if is_text else {}))
 
 
 def to_networkx(*, store: str | None = None, endpoint: str | None = None) -> nx.MultiDiGraph[str]:
@@ -193,36 +195,28 @@ def _result(answer: Any) -> Result:
     return Result(columns, [{name: _value(row[name]) for name in columns} for row in answer])
 
 
-_XSD = "http://www.w3.org/2001/XMLSchema#"
-_NUMBERS = {"integer": int, "int": int, "long": int, "short": int, "nonNegativeInteger": int,
-            "positiveInteger": int, "decimal": float, "double": float, "float": float}  # fmt: skip
-
-
 def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Value:
-    """A term as a plain Python value: numbers, booleans and dates as such, IRIs as prefixed
-    names, everything else as text."""
+    """A term as a plain Python value: run_select's numbers and text, and beside them booleans
+    and dates as such and IRIs as prefixed names."""
     import pyoxigraph as ox
 
+    from kg.query import plain_value
     from kg.results import PREFIXES
 
-    if term is None:
-        return None
     if isinstance(term, ox.NamedNode):
         for prefix, namespace in PREFIXES.items():
             if term.value.startswith(namespace) and "/" not in term.value[len(namespace) :]:
                 return f"{prefix}:{term.value[len(namespace) :]}"
-        return term.value
-    if isinstance(term, ox.Literal):
-        datatype = term.datatype.value.removeprefix(_XSD)
-        try:
-            if datatype in _NUMBERS:
-                number: int | float = _NUMBERS[datatype](term.value)
-                return number
-            if datatype == "boolean":
-                return term.value in {"true", "1"}
-            if datatype == "date":
+    elif isinstance(term, ox.Literal):
+        datatype = term.datatype.value
+        if datatype == _XSD + "boolean":
+            return term.value in {"true", "1"}
+        if datatype == _XSD + "date":
+            try:
                 return datetime.date.fromisoformat(term.value)
-        except ValueError:
-            return term.value
-        return term.value
-    return str(term)
+            except ValueError:  # ill-typed in the data: shown as written
+                return term.value
+    return plain_value(term)
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -12,7 +12,7 @@ import pyoxigraph as ox
 from kg.errors import QueryError
 from kg.files import QUERY_DIR
 from kg.results import PREFIXES
-from kg.sparql_guard import check_size
+from kg.sparql_guard import check_size, declared_prefixes
 from kg.sparql_hints import syntax_hint
 from kg.store import QueryResult, Store
 
@@ -25,6 +25,7 @@ __all__ = [
     "describe_syntax_error",
     "load_query",
     "parse_query",
+    "plain_value",
     "resolve_concept",
     "run_query",
     "run_select",
@@ -135,7 +136,6 @@ _POSITION = re.compile(r"error at (\d+):(\d+): ")
 _UNDECLARED = re.compile(r"Prefix not found|prefix .* not (found|declared)", re.IGNORECASE)
 # the prefixed name that ends where the parser stopped: its prefix is the undeclared one
 _PREFIXED_NAME_END = re.compile(r"([A-Za-z][\w.-]*)?:[\w.%:-]*$")
-_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 
 
 def check_syntax(text: str, origin: str = "query", prefixes: Mapping[str, str] = {}) -> None:
@@ -157,7 +157,7 @@ def with_prefixes(text: str, prefixes: Mapping[str, str] = PREFIXES) -> str:
     >>> with_prefixes("PREFIX tkg: <x:> ASK {}", {"tkg": "t:", "claim": "c:"})
     'PREFIX claim: <c:>\\nPREFIX tkg: <x:> ASK {}'
     """
-    declared = {match.group(1) or "" for match in _DECLARED.finditer(_COMMENT.sub("", text))}
+    declared = declared_prefixes(text)
     lines = [f"PREFIX {name}: <{iri}>\n" for name, iri in prefixes.items() if name not in declared]
     return "".join(lines) + text
 
@@ -304,7 +304,8 @@ def run_query(
     return store.query(with_prefixes(text, prefixes) if prefixes else text)
 
 
-def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Value:
+def plain_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Value:
+    """A result term as a Python value: integers and decimals as numbers, the rest as text."""
     if term is None:
         return None
     if isinstance(term, ox.Literal):
@@ -322,4 +323,4 @@ def run_select(store: Store, text: str) -> list[dict[str, Value]]:
     if not isinstance(solutions, ox.QuerySolutions):
         raise QueryError("expected a SELECT query")
     names = [variable.value for variable in solutions.variables]
-    return [{name: _value(row[name]) for name in names} for row in solutions]
+    return [{name: plain_value(row[name]) for name in names} for row in solutions]

@@ -7,8 +7,8 @@ process with a segmentation fault. The limits below are far beyond any real quer
 the depths that crash (about 2,000 nested groups and 5,000 chained operators on an 8 MB stack).
 
 `SERVICE` (and, in an update, `LOAD`) makes the store fetch a URL on the querying client's
-behalf; `service_targets` finds those URLs so that a server can refuse them unless its operator
-allowed them.
+behalf; `check_service` finds those URLs and refuses them unless the server's operator allowed
+them.
 """
 
 from __future__ import annotations
@@ -29,8 +29,8 @@ __all__ = [
     "Token",
     "check_service",
     "check_size",
+    "declared_prefixes",
     "position",
-    "service_targets",
     "tokens",
 ]
 
@@ -110,17 +110,35 @@ def check_size(text: str, origin: str = "query") -> None:
                 )
 
 
-def service_targets(text: str) -> list[str | None]:
-    """The endpoints the query's SERVICE clauses name, as absolute IRIs (None for a variable),
-    in the order they appear."""
-    return [target for keyword, target in _fetched(text) if keyword == "SERVICE"]
+def declared_prefixes(text: str) -> dict[str, str]:
+    """The prefixes `text` declares with PREFIX lines, read from its tokens (so a PREFIX in a
+    string or comment does not count).
+
+    >>> declared_prefixes("PREFIX ex: <http://example.org/> ASK { ?s ?p 'PREFIX no: <x:>' }")
+    {'ex': 'http://example.org/'}
+    """
+    return _declared(tokens(text))
+
+
+def _declared(found: list[Token]) -> dict[str, str]:
+    prefixes: dict[str, str] = {}
+    for index, token in enumerate(found):
+        following = found[index + 1 : index + 3]
+        if (
+            token.kind == "name"
+            and token.text.upper() == "PREFIX"
+            and len(following) == 2
+            and following[1].kind == "iri"
+        ):
+            prefixes[following[0].text.rstrip(":")] = _iri(following[1].text)
+    return prefixes
 
 
 def _fetched(text: str) -> list[tuple[str, str | None]]:
     """What `text` makes the store fetch: ("SERVICE" or "LOAD", the absolute IRI) in order; the
     IRI is None for a variable, and the token itself when it is neither IRI nor name."""
     found = tokens(text)
-    prefixes: dict[str, str] = {}
+    prefixes = _declared(found)
     base = ""
     targets: list[tuple[str, str | None]] = []
     for index, token in enumerate(found):
@@ -128,8 +146,6 @@ def _fetched(text: str) -> list[tuple[str, str | None]]:
         following = found[index + 1 : index + 3]
         if word == "BASE" and following and following[0].kind == "iri":
             base = _iri(following[0].text)
-        elif word == "PREFIX" and len(following) == 2 and following[1].kind == "iri":
-            prefixes[following[0].text.rstrip(":")] = _iri(following[1].text)
         elif word in {"SERVICE", "LOAD"}:
             if following and following[0].text.upper() == "SILENT":
                 following = found[index + 2 : index + 3]
