@@ -8,7 +8,6 @@ nothing about HTTP beyond media types and status codes.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Sequence
 from itertools import islice
 from pathlib import Path
@@ -126,14 +125,6 @@ def choose_type(accept: str, offered: Sequence[str]) -> str | None:
     return max(scored)[2] if scored else None
 
 
-# An update's first keyword, after any comments and PREFIX or BASE lines.
-_UPDATE_START = re.compile(
-    r"(?:\s+|#[^\n]*|PREFIX\s+[^\s:]*:\s*<[^>]*>|BASE\s*<[^>]*>)*"
-    r"(INSERT|DELETE|LOAD|CLEAR|DROP|CREATE|COPY|MOVE|ADD|WITH)\b",
-    re.IGNORECASE,
-)
-
-
 def answer(store: ox.Store, request: Request) -> Answer | Failure:
     """Run `request` on `store` and write the whole result in the negotiated format."""
     try:
@@ -142,10 +133,8 @@ def answer(store: ox.Store, request: Request) -> Answer | Failure:
             return Answer("text/plain; charset=utf-8", b"update done\n", 0, False)
         return _query(store, request)
     except SyntaxError as error:
-        message = describe_syntax_error(error, request.operation)
-        if request.operation == "query" and _UPDATE_START.match(request.text):
-            message += " (this is an update: send it as update=, not query=)"
-        return Failure(400, message)
+        # the same plain hints as `kg query` (an update sent as a query, a misspelt keyword)
+        return Failure(400, describe_syntax_error(error, request.operation, request.text))
     except (OSError, ValueError, TypeError, RuntimeError) as error:
         return Failure(500, f"the {request.operation} failed: {error}")
 

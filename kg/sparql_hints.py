@@ -52,8 +52,8 @@ def _update(found: list[Token]) -> str | None:
     first = next((w for w in words if w not in {"PREFIX", "BASE"}), "")
     if first in UPDATE_WORDS:
         return (
-            f"{first} is SPARQL Update, and this runs queries only (SELECT, ASK, CONSTRUCT, "
-            "DESCRIBE); send updates to a server that accepts them (kg serve --allow-update)"
+            f"{first} is SPARQL Update, not a query (SELECT, ASK, CONSTRUCT, DESCRIBE): send it "
+            "as an update, update= to an endpoint that accepts them (kg serve --allow-update)"
         )
     return None
 

@@ -165,14 +165,18 @@ def test_service_description(served: Served) -> None:
 def test_malformed_query_gets_400_with_line_and_column(served: Served) -> None:
     reply = get(served, "SELECT ?s\nWHERE { ?s ?p }")
     assert reply.status == 400
-    assert reply.text.startswith("query:2:15: expected one of")
+    assert reply.text.startswith(
+        "query:2:15: a triple pattern needs a subject, a predicate and an object (the parser "
+        "expected one of"
+    )
 
 
 def test_update_sent_as_a_query_gets_a_hint(served: Served) -> None:
     reply = get(served, f"PREFIX tkg: <{TKG}>\nINSERT DATA {{ <urn:x> a tkg:Drug }}")
     assert reply.status == 400
     assert reply.text.startswith("query:2:")
-    assert reply.text.endswith(" (this is an update: send it as update=, not query=)\n")
+    assert "INSERT is SPARQL Update, not a query" in reply.text
+    assert "send it as an update, update= to an endpoint" in reply.text
 
 
 def test_default_graph_uri_selects_the_dataset(served: Served) -> None:
