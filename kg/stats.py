@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from kg.query import load_query, run_select
 from kg.store import Store
@@ -42,8 +42,6 @@ class Stats:
 
     def as_dict(self) -> dict[str, object]:
         """Every count, the totals first: what `kg stats --format json` prints."""
-        from dataclasses import asdict
-
         totals = {"concepts": self.concepts, "claims": self.claims, "debated": self.debated}
         return {**totals, "mappings": self.mappings, **asdict(self)}
 
