@@ -6,7 +6,6 @@ import os
 import shutil
 import stat
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -119,6 +118,8 @@ def written_in_place(target: Path) -> Iterator[Path]:
 def _written_elsewhere(target: Path) -> Iterator[Path]:
     """Write into a private temporary folder, then copy the one file into `target` (standard
     output for `-`), so that a failure half-way sends nothing."""
+    import tempfile  # here: most writes go beside their target, and every command imports this
+
     with tempfile.TemporaryDirectory(prefix="kg-") as folder:
         partial = Path(folder) / "output"
         yield partial

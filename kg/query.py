@@ -13,7 +13,6 @@ from kg.errors import QueryError
 from kg.files import QUERY_DIR
 from kg.results import PREFIXES
 from kg.sparql_guard import check_size, declared_prefixes
-from kg.sparql_hints import syntax_hint
 from kg.store import QueryResult, Store
 
 __all__ = [
@@ -179,6 +178,8 @@ def describe_syntax_error(error: SyntaxError, origin: str = "query", text: str =
         return f"{origin}:{line}:{column}: {_undeclared(text[: offset + 1].rstrip())}"
     if len(expected) > 120:
         expected = expected[:119] + "…"
+    from kg.sparql_hints import syntax_hint  # here: read only when a query has a mistake
+
     hint = syntax_hint(text, offset) if text else None
     return (
         f"{origin}:{line}:{column}: {hint} (the parser {expected})"

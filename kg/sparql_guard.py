@@ -13,9 +13,7 @@ them.
 
 from __future__ import annotations
 
-import ipaddress
 import re
-import socket
 from collections.abc import Collection
 from typing import NamedTuple
 from urllib.parse import urljoin, urlsplit
@@ -214,6 +212,9 @@ def check_service(text: str, allowed: Collection[str]) -> None:
 
 def _is_internal(host: str) -> bool:
     """Whether `host` is, or resolves to, an address outside the public internet."""
+    import ipaddress  # here: only kg serve checks hosts, and every kg command imports this module
+    import socket
+
     try:
         addresses = {info[4][0] for info in socket.getaddrinfo(host, None)}
     except (OSError, UnicodeError):
