@@ -23,7 +23,7 @@ from typing import TypeVar
 
 import ahocorasick
 
-from kg.matcher import Matcher, Name
+from kg.coverage.matcher import Matcher, Name
 
 TERMS = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
 MEGABYTES = float(sys.argv[2]) if len(sys.argv) > 2 else 5.0

@@ -756,8 +756,14 @@ def coverage(
     covers, which it misses, and what to add first. Give files, folders, or - for stdin; in a
     folder, files of other kinds are listed as skipped. Web pages are not fetched: save the
     page as HTML and give the file."""
-    from kg.coverage import analyse_all, article_paths, load_model
-    from kg.coverage_report import REPORT_FORMATS, batch_summary, write_reports
+    from kg.coverage import (
+        REPORT_FORMATS,
+        analyse_all,
+        article_paths,
+        batch_summary,
+        load_model,
+        write_reports,
+    )
     from kg.files import write_atomically
 
     for given in inputs:

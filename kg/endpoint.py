@@ -156,8 +156,7 @@ class Responder:
     def _coverage(self, request: CoverageRequest) -> Answer | Failure:
         """The JSON report and its HTML, from the same code as `kg coverage`; `rows` of the
         answer is the number of concepts covered."""
-        from kg.coverage import analyse, load_model, read_article
-        from kg.coverage_report import html_fragment
+        from kg.coverage import analyse, html_fragment, load_model, read_article
         from kg.store import LocalStore
 
         try:

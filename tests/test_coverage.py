@@ -11,10 +11,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from kg.coverage import CoverageModel, analyse, find_mentions, load_model, read_article
-from kg.coverage_report import REPORT_FORMATS
+from kg.coverage import (
+    REPORT_FORMATS,
+    CoverageModel,
+    analyse,
+    find_mentions,
+    load_model,
+    read_article,
+)
+from kg.coverage.matcher import Matcher, Name
 from kg.errors import DataError
-from kg.matcher import Matcher, Name
 from kg.store import LocalStore
 from tests.browser import visit
 from tests.conftest import ROOT

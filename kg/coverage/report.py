@@ -15,7 +15,7 @@ from kg.files import STDOUT, write_atomically
 from kg.wording import counted
 
 if TYPE_CHECKING:
-    from kg.coverage import Article
+    from kg.coverage.articles import Article
 
 __all__ = [
     "REPORT_FORMATS",
@@ -28,8 +28,8 @@ __all__ = [
 ]
 
 Report = dict[str, Any]
-TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-STATIC_DIR = Path(__file__).resolve().parent / "static"
+TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates"
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 SHOWN = 10  # missing concepts and claims listed in the text and Markdown reports
 
 
