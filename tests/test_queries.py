@@ -14,6 +14,9 @@ from kg.store import LocalStore
 from tests.conftest import PARAMS
 
 Rows = list[dict[str, str | int | float | None]]
+CLAIM = "https://w3id.org/treatment-kg/claim/"
+EVENT = "https://w3id.org/treatment-kg/event/"
+PATH = "https://w3id.org/treatment-kg/path/"
 
 
 def _first(rows: Rows, **where: object) -> dict[str, str | int | float | None]:
@@ -221,7 +224,7 @@ EXPECTATIONS["claims"] = lambda rows: (
 EXPECTATIONS["predicate-cues"] = lambda rows: (
     (
         {"block*", "antagonis*"} <= {r["cue"] for r in rows if r["predicateLabel"] == "blocks"}
-        and len({r["predicate"] for r in rows}) == 28
+        and len({r["predicate"] for r in rows}) == 29
     )
     or pytest.fail(f"unexpected cues: {len(rows)} rows")
 )
@@ -314,8 +317,64 @@ EXPECTATIONS["concept-card"] = lambda rows: (
     or pytest.fail(f"unexpected concept card: {rows}")
 )
 EXPECTATIONS["evidence-counts"] = lambda rows: (
-    (rows[0]["claimsWithQuote"] == 174 and int(rows[0]["conceptsWithMapping"] or 0) >= 25)
+    (rows[0]["claimsWithQuote"] == 175 and int(rows[0]["conceptsWithMapping"] or 0) >= 25)
     or pytest.fail(f"unexpected evidence counts: {rows}")
+)
+
+
+EXPECTATIONS["fact-check-rules"] = lambda rows: (
+    (
+        {"decreases"}
+        == {
+            r["other"]
+            for r in rows
+            if (r["label"], r["rule"]) == ("increases", "opposite-direction")
+        }
+        and {"studied for", "used off-label for"}
+        == {
+            r["other"]
+            for r in rows
+            if (r["label"], r["rule"]) == ("approved for", "regulatory-status")
+        }
+        and {"approved for"}
+        == {r["label"] for r in rows if r["other"] == "treats" and r["rule"] == "refines"}
+        and "acts independently of"
+        in {r["other"] for r in rows if (r["label"], r["rule"]) == ("blocks", "negation-stated-as")}
+        and "monotherapy" in {r["other"] for r in rows if r["rule"] == "optional-cue"}
+    )
+    or pytest.fail(f"unexpected rules: {len(rows)} rows")
+)
+EXPECTATIONS["claim-events"] = lambda rows: (
+    (
+        _first(
+            rows,
+            claim=CLAIM + "esketamine--combinedWith--traditional-antidepressant",
+            role="lifted",
+        )["event"]
+        == EVENT + "spravato-monotherapy-2025"
+        and len([r for r in rows if r["role"] == "made"]) >= 8
+    )
+    or pytest.fail(f"unexpected claim events: {rows}")
+)
+EXPECTATIONS["concept-hierarchy"] = lambda rows: (
+    (
+        _first(rows, label="treatment-resistant depression", broaderLabel="depression")
+        and _first(rows, label="selective serotonin reuptake inhibitor")["broaderLabel"]
+        == "traditional antidepressant"
+    )
+    or pytest.fail(f"unexpected hierarchy: {rows}")
+)
+EXPECTATIONS["path-steps"] = lambda rows: (
+    (
+        [r["claim"] for r in rows if r["path"] == PATH + "ketamine-disinhibition"][:2]
+        == [
+            CLAIM + "ketamine--blocks--nmda-receptor",
+            CLAIM + "nmda-receptor--blockadeLeadsTo--glutamate-surge",
+        ]
+        and len({r["path"] for r in rows}) == 6
+        and rows[0]["status"] == "established"
+    )
+    or pytest.fail(f"unexpected path steps: {len(rows)} rows")
 )
 
 
