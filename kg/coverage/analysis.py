@@ -12,13 +12,20 @@ from typing import Any
 import networkx as nx
 
 from kg.coverage.articles import Article, read_article
+from kg.coverage.factcheck import fact_check
 from kg.coverage.mentions import Mention, find_mentions, sentence_starts
 from kg.coverage.model import Claim, CoverageModel
+from kg.coverage.topic import Topic, checklist, grade, topic_of
 from kg.errors import DataError
 
 __all__ = ["analyse", "analyse_all"]
 
 _WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
+_ANAPHOR = re.compile(
+    r"\s*(?:(?:and|in turn|today|now|here|so),?\s+)?"
+    r"(?:this|these|that|such|it|it['\u2019]s|its|they)\b",
+    re.I,
+)
 
 
 def _has_cue(sentence: str, cues: Sequence[str]) -> bool:
@@ -48,16 +55,26 @@ def analyse(model: CoverageModel, article: Article) -> dict[str, Any]:
     for mention in mentions:
         if not mention.negated:
             sentences_of.setdefault(mention.concept, set()).add(mention.sentence)
+    # a sentence that opens with "This" or "These" may take its subject from the sentence
+    # before: "ketamine triggers a glutamate surge. This surge activates AMPA receptors."
+    for index in [i for i in range(1, len(starts)) if _ANAPHOR.match(text, starts[i])]:
+        for sentences in sentences_of.values():
+            if index - 1 in sentences:
+                sentences.add(-index)
     expressed: dict[str, tuple[Claim, str]] = {}
     for claim in model.claims:
-        both = sentences_of.get(claim.subject, set()) & sentences_of.get(claim.object, set())
-        for index in sorted(both):
+        subject_in = {abs(i) for i in sentences_of.get(claim.subject, set())}
+        object_in = {i for i in sentences_of.get(claim.object, set()) if i >= 0}
+        for index in sorted(subject_in & object_in):
             end = starts[index + 1] if index + 1 < len(starts) else len(text)
             sentence = " ".join(text[starts[index] : end].split())
             if _has_cue(sentence, model.cues.get(claim.predicate, [])):
                 expressed[claim.iri] = (claim, sentence)
                 break
 
+    counts = Counter({c: sum(not m.negated for m in ms) for c, ms in by_concept.items()})
+    topic = topic_of(model, +counts)
+    items = checklist(model, topic, covered, set(expressed))
     seeds = {c: len(ms) for c, ms in by_concept.items() if c in covered}
     relevance = _relevance(model, seeds, covered)
     concepts = [
@@ -85,7 +102,9 @@ def analyse(model: CoverageModel, article: Article) -> dict[str, Any]:
             "missing": [_claim_entry(model, c) for c in missing_claims],
         },
         "chains": _chain_report(model, covered, set(expressed)),
-        "score": _score(model, covered, len(expressed)),
+        "score": _score(model, covered, len(expressed), topic, items),
+        "topic": items,
+        "checks": fact_check(model, text, mentions, starts),
     }
 
 
@@ -141,15 +160,29 @@ def _claim_entry(model: CoverageModel, claim: Claim, sentence: str | None = None
 def _chain_report(
     model: CoverageModel, covered: set[str], expressed: set[str]
 ) -> list[dict[str, Any]]:
+    """The mechanism paths of the drugs the article covers, each step stated or skipped: the
+    established paths, and the debated ones the article states a step of."""
     return [
         {
-            "drug": model.concepts[drug].label,
-            "iri": drug,
-            "stated": [_claim_entry(model, c) for c in links if c.iri in expressed],
-            "skipped": [_claim_entry(model, c) for c in links if c.iri not in expressed],
+            "drug": model.concepts[path.drug].label,
+            "iri": path.drug,
+            "path": path.iri,
+            "label": path.label,
+            "status": path.status,
+            "stated": [
+                _claim_entry(model, c) | {"step": n}
+                for n, c in enumerate(path.steps, 1)
+                if c.iri in expressed
+            ],
+            "skipped": [
+                _claim_entry(model, c) | {"step": n}
+                for n, c in enumerate(path.steps, 1)
+                if c.iri not in expressed
+            ],
         }
-        for drug, links in model.chains.items()
-        if drug in covered and links
+        for path in model.paths
+        if path.drug in covered
+        and (path.status == "established" or any(c.iri in expressed for c in path.steps))
     ]
 
 
@@ -157,7 +190,13 @@ def _percent(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
-def _score(model: CoverageModel, covered: set[str], expressed: int) -> dict[str, Any]:
+def _score(
+    model: CoverageModel,
+    covered: set[str],
+    expressed: int,
+    topic: Topic,
+    items: list[dict[str, Any]],
+) -> dict[str, Any]:
     per_category: dict[str, dict[str, Any]] = {}
     for concept in model.concepts.values():
         entry = per_category.setdefault(concept.category, {"covered": 0, "total": 0})
@@ -165,7 +204,13 @@ def _score(model: CoverageModel, covered: set[str], expressed: int) -> dict[str,
         entry["covered"] += concept.iri in covered
     for entry in per_category.values():
         entry["percent"] = _percent(entry["covered"], entry["total"])
+    topic_percent = _percent(sum(item["covered"] for item in items), len(items))
     return {
+        "topic": topic_percent,
+        "grade": grade(topic_percent),
+        "topic_of": [model.concepts[iri].label for iri in topic.about],
+        "topic_covered": sum(item["covered"] for item in items),
+        "topic_total": len(items),
         "concepts": _percent(len(covered), len(model.concepts)),
         "concepts_covered": len(covered),
         "concepts_total": len(model.concepts),

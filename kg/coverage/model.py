@@ -9,14 +9,22 @@ from typing import Any, NamedTuple
 import networkx as nx
 
 from kg.coverage.matcher import Matcher, Name
-from kg.query import bind_params, load_query, run_select
+from kg.query import load_query, run_select
 from kg.site import source_url
 from kg.store import Store
 
-__all__ = ["Claim", "Concept", "CoverageModel", "Source", "load_model"]
+__all__ = [
+    "Claim",
+    "ClaimEvent",
+    "Concept",
+    "CoverageModel",
+    "Path",
+    "Rules",
+    "Source",
+    "load_model",
+]
 
 Record = dict[str, Any]
-DRUG_CATEGORY = "Drug"
 
 
 class Concept(NamedTuple):
@@ -34,6 +42,39 @@ class Claim(NamedTuple):
     status: str
 
 
+class Path(NamedTuple):
+    """A mechanism path: its steps' claims in order, from the drug to the condition."""
+
+    iri: str
+    label: str
+    drug: str
+    condition: str
+    status: str
+    steps: tuple[Claim, ...]
+
+
+class ClaimEvent(NamedTuple):
+    """A dated event that made a claim, or lifted the requirement it states."""
+
+    iri: str
+    label: str
+    date: str
+    indication: str | None
+    role: str  # "made" or "lifted"
+
+
+class Rules(NamedTuple):
+    """What the fact check and the topic know of each predicate (by label), from the schema."""
+
+    subject_categories: dict[str, set[str]]
+    object_categories: dict[str, set[str]]
+    refined_by: dict[str, set[str]]  # predicate -> the predicates that refine it
+    contradicted_by: dict[str, list[tuple[str, str]]]  # predicate -> (other predicate, rule)
+    negation_stated_as: dict[str, set[str]]
+    topical: set[str]  # predicates whose claims about a treatment belong to its topic
+    optional_cues: list[str]  # words that state a lifted requirement as a choice
+
+
 class Source(NamedTuple):
     citation: str
     url: str | None
@@ -47,13 +88,17 @@ class CoverageModel(NamedTuple):
     concepts: dict[str, Concept]
     claims: list[Claim]
     cues: dict[str, list[str]]  # predicate label -> cue words and phrases
-    chains: dict[str, list[Claim]]  # drug IRI -> the links of its mechanism chain
+    paths: list[Path]
     sources: dict[str, Source]  # concept IRI -> a source to read about it
     graph: nx.Graph[str]
+    rules: Rules
+    claim_sources: dict[str, list[Source]]  # claim IRI -> the sources that support it
+    events: dict[str, list[ClaimEvent]]  # claim IRI -> the events that made or lifted it
+    narrower: dict[str, set[str]]  # concept IRI -> the concepts under it, however deep
 
 
 def load_model(store: Store) -> CoverageModel:
-    """Read the lexicon, concepts, claims, cues, chains and sources from the graph."""
+    """Read the lexicon, concepts, claims, cues, paths, sources and fact-check rules."""
     concepts = {
         str(r["concept"]): Concept(
             str(r["concept"]), str(r["label"]), str(r["category"]), str(r["definition"] or "")
@@ -77,15 +122,22 @@ def load_model(store: Store) -> CoverageModel:
     graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(concepts)
     graph.add_edges_from((c.subject, c.object) for c in claims)
+    narrower: dict[str, set[str]] = {}
+    for r in _rows(store, "concept-hierarchy"):
+        narrower.setdefault(str(r["broader"]), set()).add(str(r["concept"]))
     return CoverageModel(
         Matcher(names),
         names,
         concepts,
         claims,
         cues,
-        _chains(store, concepts, claims),
+        _paths(store, claims),
         _sources(store, claims),
         graph,
+        _rules(store),
+        _claim_sources(store),
+        _events(store),
+        narrower,
     )
 
 
@@ -93,28 +145,61 @@ def _rows(store: Store, name: str) -> list[Record]:
     return run_select(store, load_query(name).text)
 
 
-def _chains(
-    store: Store, concepts: dict[str, Concept], claims: list[Claim]
-) -> dict[str, list[Claim]]:
-    """Each drug's mechanism chain, as the saved query mechanism-chain defines it."""
-    by_ends = {(c.subject, c.object, c.predicate): c for c in claims}
-    query = load_query("mechanism-chain")
-    chains = {}
-    for concept in concepts.values():
-        if concept.category != DRUG_CATEGORY:
-            continue
-        rows = run_select(store, bind_params(store, query, {"drug": concept.iri}))
-        links = [by_ends.get((str(r["from"]), str(r["to"]), str(r["predicate"]))) for r in rows]
-        chains[concept.iri] = _in_chain_order(concept.iri, [link for link in links if link])
-    return chains
+def _paths(store: Store, claims: list[Claim]) -> list[Path]:
+    """Every mechanism path with its steps in order, established paths first."""
+    by_iri = {c.iri: c for c in claims}
+    paths: dict[str, Path] = {}
+    for r in _rows(store, "path-steps"):
+        iri = str(r["path"])
+        path = paths.setdefault(
+            iri,
+            Path(iri, str(r["label"]), str(r["drug"]), str(r["condition"]), str(r["status"]), ()),
+        )
+        paths[iri] = path._replace(steps=(*path.steps, by_iri[str(r["claim"])]))
+    return list(paths.values())
 
 
-def _in_chain_order(drug: str, links: list[Claim]) -> list[Claim]:
-    """The links from the drug outward: each by how many steps its start is from the drug."""
-    graph: nx.DiGraph[str] = nx.DiGraph([(link.subject, link.object) for link in links])
-    graph.add_node(drug)
-    steps = nx.single_source_shortest_path_length(graph, drug)
-    return sorted(links, key=lambda link: steps.get(link.subject, len(steps)))
+def _rules(store: Store) -> Rules:
+    rules = Rules({}, {}, {}, {}, {}, set(), [])
+    for r in _rows(store, "fact-check-rules"):
+        label, rule, other = str(r["label"]), str(r["rule"]), str(r["other"])
+        if rule == "subject-category":
+            rules.subject_categories.setdefault(label, set()).add(other)
+        elif rule == "object-category":
+            rules.object_categories.setdefault(label, set()).add(other)
+        elif rule == "refines":
+            rules.refined_by.setdefault(other, set()).add(label)
+        elif rule == "negation-stated-as":
+            rules.negation_stated_as.setdefault(label, set()).add(other)
+        elif rule == "topical":
+            rules.topical.add(label)
+        elif rule == "optional-cue":
+            rules.optional_cues.append(other.lower())
+        else:
+            rules.contradicted_by.setdefault(label, []).append((other, rule))
+    return rules
+
+
+def _claim_sources(store: Store) -> dict[str, list[Source]]:
+    sources: dict[str, list[Source]] = {}
+    for r in _rows(store, "claim-sources"):
+        if r["role"] == "supports":
+            sources.setdefault(str(r["claim"]), []).append(
+                Source(str(r["citation"]), source_url(r))
+            )
+    return sources
+
+
+def _events(store: Store) -> dict[str, list[ClaimEvent]]:
+    events: dict[str, list[ClaimEvent]] = {}
+    for r in _rows(store, "claim-events"):
+        indication = str(r["indication"]) if r["indication"] else None
+        events.setdefault(str(r["claim"]), []).append(
+            ClaimEvent(
+                str(r["event"]), str(r["eventLabel"]), str(r["date"]), indication, str(r["role"])
+            )
+        )
+    return events
 
 
 def _sources(store: Store, claims: list[Claim]) -> dict[str, Source]:

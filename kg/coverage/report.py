@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.coverage.factcheck import VERDICTS
 from kg.errors import DataError
 from kg.files import STDOUT, write_atomically
 from kg.wording import counted
@@ -48,12 +50,52 @@ def _source(entry: dict[str, Any]) -> str:
 def _headline(report: Report) -> list[str]:
     score = report["score"]
     negated = sum(1 for c in report["concepts"] if c["negated"])
+    about = " and ".join(score["topic_of"]) or "nothing the graph knows"
+    verdicts = Counter(check["verdict"] for check in report["checks"])
+    found = [f"{verdicts[v]} {v}" for v in reversed(VERDICTS) if verdicts[v]]
+    items = counted(score["topic_total"], "concept and claim", "concepts and claims")
     return [
-        f"Concepts: {score['concepts_covered']} of {score['concepts_total']} covered "
-        f"({score['concepts']}%), {negated} mentioned only under negation",
-        f"Claims: {score['claims_expressed']} of {score['claims_total']} expressed "
-        f"({score['claims']}%)",
+        f"Topic score: {score['topic']}% (grade {score['grade']}), about {about}: "
+        f"{score['topic_covered']} of {items} covered",
+        f"Whole graph: {score['concepts_covered']} of {score['concepts_total']} concepts "
+        f"({score['concepts']}%), {score['claims_expressed']} of {score['claims_total']} claims "
+        f"({score['claims']}%); {negated} mentioned only under negation",
+        "Fact check: " + (", ".join(found) or "nothing to check"),
     ]
+
+
+def _checked(check: dict[str, Any]) -> list[str]:
+    """A check as lines: the verdict and the sentence, what it states, what the graph has."""
+    rule = f" ({check['rule']})" if check["rule"] else ""
+    states = " ".join([check["subject"], "not" if check["negated"] else "", check["predicate"]])
+    hedge = ", hedged" if check["hedged"] else ""
+    lines = [
+        f"{check['verdict'].upper()}{rule}: \u201c{check['sentence']}\u201d",
+        f"  states: {' '.join(states.split())} {check['object']}{hedge}",
+    ]
+    for claim in check["graph_claims"]:
+        date = f", {claim['date']}" if claim["date"] else ""
+        sources = "; ".join(s["citation"] for s in claim["sources"]) or "no source"
+        lines.append(f"  graph: {_claim(claim)} [{claim['status']}{date}] from {sources}")
+    if not check["graph_claims"]:
+        lines.append("  graph: no claim joins these concepts")
+    return lines
+
+
+def _checks_by_severity(report: Report) -> list[dict[str, Any]]:
+    return sorted(report["checks"], key=lambda c: -VERDICTS.index(c["verdict"]))
+
+
+def _step(claim: dict[str, Any]) -> str:
+    return f"{claim['step']}. {_claim(claim)}"
+
+
+def _chain_line(chain: dict[str, Any]) -> str:
+    stated, skipped = len(chain["stated"]), len(chain["skipped"])
+    return (
+        f"{chain['drug']}: {stated} of {counted(stated + skipped, 'step')} stated "
+        f"({chain['status']} path: {chain['label']})"
+    )
 
 
 def _listed(items: Sequence[str], indent: str, shown: int | None = SHOWN) -> list[str]:
@@ -73,17 +115,23 @@ def _mentioned(concept: dict[str, Any]) -> str:
 
 def _text(report: Report) -> str:
     lines = [report["file"], *("  " + line for line in _headline(report)), ""]
-    lines.append("Concepts mentioned")
+    lines.append("Fact check, worst first")
+    for check in _checks_by_severity(report):
+        lines += ["  " + line for line in _checked(check)]
+    if not report["checks"]:
+        lines.append("  no sentence states a relation between two concepts of the graph")
+    lines += ["", "Topic checklist"]
+    ticked = [("[x] " if i["covered"] else "[ ] ") + i["label"] for i in report["topic"]]
+    lines += _listed(ticked, "  ", None)
+    lines += ["", "Concepts mentioned"]
     lines += _listed([_mentioned(c) for c in report["concepts"]], "  ", shown=None)
     lines += ["", "Claims expressed"]
     expressed = report["claims"]["expressed"]
     lines += _listed([f'{_claim(c)}\n      "{c["sentence"]}"' for c in expressed], "  ", None)
-    lines += ["", "Mechanism chains, from the drug outward"]
+    lines += ["", "Mechanism paths, from the drug outward"]
     for chain in report["chains"]:
-        stated, skipped = len(chain["stated"]), len(chain["skipped"])
-        links = counted(stated + skipped, "link")
-        lines.append(f"  {chain['drug']}: {stated} of {links} stated")
-        lines += _listed([f"skips: {_claim(c)}" for c in chain["skipped"]], "    ")
+        lines.append("  " + _chain_line(chain))
+        lines += _listed([f"skips {_step(c)}" for c in chain["skipped"]], "    ")
     lines += ["", "Add first: the missing concepts most related to this article"]
     for rank, m in enumerate(report["missing"][:SHOWN], 1):
         lines.append(f"  {rank}. {m['label']} ({m['category']}, relevance {m['relevance']:.2f})")
@@ -103,6 +151,15 @@ def _cell(value: object) -> str:
 def _markdown(report: Report) -> str:
     lines = [f"## Coverage of {_cell(report['file'])}", ""]
     lines += [f"- {line}" for line in _headline(report)]
+    lines += ["", "### Fact check, worst first", ""]
+    for check in _checks_by_severity(report):
+        first, *rest = _checked(check)
+        lines.append(f"- **{_cell(first)}**")
+        lines += [f"  - {_cell(line.strip())}" for line in rest]
+    if not report["checks"]:
+        lines.append("- no sentence states a relation between two concepts of the graph")
+    lines += ["", "### Topic checklist", ""]
+    lines += [f"- [{'x' if i['covered'] else ' '}] {_cell(i['label'])}" for i in report["topic"]]
     lines += ["", "| concept | category | mentions | forms |", "| --- | --- | --- | --- |"]
     for c in report["concepts"]:
         state = "negated only" if c["negated"] else str(c["count"])
@@ -110,14 +167,12 @@ def _markdown(report: Report) -> str:
         lines.append(f"| {_cell(c['label'])} | {c['category']} | {state} | {_cell(forms)} |")
     lines += ["", "### Claims expressed", ""]
     expressed = report["claims"]["expressed"]
-    sentences = [f"{_cell(_claim(c))}: “{_cell(c['sentence'])}”" for c in expressed]
+    sentences = [f"{_cell(_claim(c))}: \u201c{_cell(c['sentence'])}\u201d" for c in expressed]
     lines += _listed(sentences, "- ", None)
-    lines += ["", "### Mechanism chains, from the drug outward", ""]
+    lines += ["", "### Mechanism paths, from the drug outward", ""]
     for chain in report["chains"]:
-        stated, skipped = len(chain["stated"]), len(chain["skipped"])
-        links = counted(stated + skipped, "link")
-        lines.append(f"- **{chain['drug']}**: {stated} of {links} stated")
-        lines += _listed([f"skips {_cell(_claim(c))}" for c in chain["skipped"]], "  - ")
+        lines.append(f"- **{_cell(_chain_line(chain))}**")
+        lines += _listed([f"skips {_cell(_step(c))}" for c in chain["skipped"]], "  - ")
     lines += ["", "### Add first", ""]
     for m in report["missing"][:SHOWN]:
         read = f" Read: {_cell(_source(m))}" if m["source"] else ""
@@ -187,6 +242,10 @@ SUFFIXES = {"text": ".txt", "md": ".md", "json": ".json", "html": ".html"}
 
 SUMMARY_HEADER = [
     "file",
+    "topic score %",
+    "grade",
+    "contradicted",
+    "overstated",
     "concepts covered",
     "concept coverage %",
     "negated only",
@@ -194,22 +253,32 @@ SUMMARY_HEADER = [
     "claim coverage %",
     "add first",
 ]
+# the columns the terminal table shows; csv and Markdown have them all
+TEXT_COLUMNS = 10
 
 
 def summary_rows(reports: Sequence[Report]) -> list[list[str]]:
-    """One row per article: its scores and the three missing concepts to add first."""
-    return [
-        [
-            r["file"],
-            str(r["score"]["concepts_covered"]),
-            str(r["score"]["concepts"]),
-            str(sum(1 for c in r["concepts"] if c["negated"])),
-            str(r["score"]["claims_expressed"]),
-            str(r["score"]["claims"]),
-            "; ".join(m["label"] for m in r["missing"][:3]),
-        ]
-        for r in reports
-    ]
+    """One row per article: its scores, its worst fact-check verdicts and the three missing
+    concepts to add first."""
+    rows = []
+    for r in reports:
+        verdicts = Counter(check["verdict"] for check in r["checks"])
+        rows.append(
+            [
+                r["file"],
+                str(r["score"]["topic"]),
+                r["score"]["grade"],
+                str(verdicts["contradicted"]),
+                str(verdicts["overstated"]),
+                str(r["score"]["concepts_covered"]),
+                str(r["score"]["concepts"]),
+                str(sum(1 for c in r["concepts"] if c["negated"])),
+                str(r["score"]["claims_expressed"]),
+                str(r["score"]["claims"]),
+                "; ".join(m["label"] for m in r["missing"][:3]),
+            ]
+        )
+    return rows
 
 
 def _summary_csv(rows: list[list[str]]) -> str:
@@ -226,8 +295,8 @@ def _summary_markdown(rows: list[list[str]]) -> str:
 
 
 def _summary_text(rows: list[list[str]]) -> str:
-    table = [SUMMARY_HEADER[:6], *(row[:6] for row in rows)]
-    widths = [max(len(row[i]) for row in table) for i in range(6)]
+    table = [SUMMARY_HEADER[:TEXT_COLUMNS], *(row[:TEXT_COLUMNS] for row in rows)]
+    widths = [max(len(row[i]) for row in table) for i in range(TEXT_COLUMNS)]
     return "\n".join(
         "  ".join(value.ljust(width) for value, width in zip(row, widths, strict=True)).rstrip()
         for row in table
