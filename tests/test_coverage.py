@@ -364,6 +364,7 @@ def test_json_report_keys_are_stable(kg) -> None:
         "spans",
         "negated",
         "negated_spans",
+        "hedged_spans",
     }
     assert set(report["missing"][0]) == {
         "iri",

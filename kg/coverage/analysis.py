@@ -128,6 +128,7 @@ def _concept_entry(model: CoverageModel, iri: str, mentions: list[Mention]) -> d
         "spans": [[m.start, m.end] for m in mentions],
         "negated": not kept,
         "negated_spans": [[m.start, m.end] for m in mentions if m.negated],
+        "hedged_spans": [[m.start, m.end] for m in mentions if m.hedged],
     }
 
 
