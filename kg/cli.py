@@ -740,7 +740,13 @@ def serve(
     "--fail-under",
     type=click.FloatRange(0, 100),
     metavar="PERCENT",
-    help="Exit with code 1 if an article covers less than PERCENT of the graph's concepts.",
+    help="Exit with code 1 if an article's topic score is below PERCENT.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["contradicted", "overstated"]),
+    help="Exit with code 1 if the fact check finds a sentence the graph contradicts (or, for "
+    "overstated, one it contradicts or holds only as debated), for a content team's CI.",
 )
 def coverage(
     inputs: Sequence[str],
@@ -751,9 +757,11 @@ def coverage(
     output_format: str,
     out: Path | None,
     fail_under: float | None,
+    fail_on: str | None,
 ) -> None:
     """Report which of the graph's concepts and claims an article (text, Markdown or HTML)
-    covers, which it misses, and what to add first. Give files, folders, or - for stdin; in a
+    covers, which it misses, what to add first, and which of its sentences the graph
+    contradicts. Give files, folders, or - for stdin; in a
     folder, files of other kinds are listed as skipped. Web pages are not fetched: save the
     page as HTML and give the file."""
     from kg.coverage import (
@@ -761,6 +769,7 @@ def coverage(
         analyse_all,
         article_paths,
         batch_summary,
+        gate_failures,
         load_model,
         write_reports,
     )
@@ -797,14 +806,10 @@ def coverage(
             write_reports(out, done, output_format if output_format in REPORT_FORMATS else "md")
             made = f"{counted(len(done), 'report')}, summary.csv, summary.md"
             click.echo(f"{_shown(out)}: {made}", err=True)
-    failed = [r for r in reports if fail_under is not None and r["score"]["concepts"] < fail_under]
     for problem in problems:
         click.echo(f"Error: {problem}", err=True)
-    for report in failed:
-        click.echo(
-            f"Below --fail-under {fail_under:g}%: {report['file']} covers "
-            f"{report['score']['concepts']}% of the graph's concepts",
-            err=True,
-        )
+    failed = gate_failures(reports, fail_under, fail_on)
+    for failure in failed:
+        click.echo(failure, err=True)
     if problems or failed:
         sys.exit(1)

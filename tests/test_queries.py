@@ -340,7 +340,7 @@ EXPECTATIONS["fact-check-rules"] = lambda rows: (
         == {r["label"] for r in rows if r["other"] == "treats" and r["rule"] == "refines"}
         and "acts independently of"
         in {r["other"] for r in rows if (r["label"], r["rule"]) == ("blocks", "negation-stated-as")}
-        and "monotherapy" in {r["other"] for r in rows if r["rule"] == "optional-cue"}
+        and "must" in {r["other"] for r in rows if r["rule"] == "requirement-cue"}
     )
     or pytest.fail(f"unexpected rules: {len(rows)} rows")
 )

@@ -30,7 +30,8 @@ DIRECTIONS = ("forward", "backward", "both")
 # A comma piece this many words or fewer can be an item of a list a negation governs.
 LIST_ITEM_WORDS = 5
 
-_CLAUSE_BREAK = re.compile(r"[;:()\[\]\u2014]|\s[\u2013-]\s")
+# Brackets break a clause, except inside a name: "(2R,6R)-HNK", "(R)-ketamine".
+_CLAUSE_BREAK = re.compile(r"[;:\[\]\u2014]|\((?![^()\s]*\)[\w-])|\)(?![\w-])|\s[\u2013-]\s")
 _COORDINATOR = re.compile(r"\b(?:or|nor)\b", re.IGNORECASE)
 _ANY_COORDINATOR = re.compile(r"\s(?:and|or|nor)\b", re.IGNORECASE)
 # A negation in the clause a "that" opens ("it is not true that it carries no risk") is

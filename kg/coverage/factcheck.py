@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any, NamedTuple
 
 from kg.coverage.context import hedged, negated
@@ -28,6 +28,12 @@ PASSIVE_GAP = 2
 # Mentions joined to the one before by a comma, "and", "or" or "as well as" are one list of
 # objects: "used off-label for PTSD, anxiety and chronic pain".
 _LIST_JOINER = re.compile(r"^\s*(?:,|,?\s*(?:and|or|as well as|nor)\b)\s*(?:also\s+)?$", re.I)
+# "the NMDA receptor is what ketamine blocks", "the conditions for which it is studied"
+_RELATIVE = re.compile(r"\b(?:what|which|whom)\b", re.I)
+# a subject this close after its cue: "a side effect of ketamine", "offer ketamine"
+_NEAR = re.compile(r"\W*(?:\w+\W+){0,2}", re.S)
+# an object its preposition introduces right after the subject: "ketamine for chronic pain"
+_INTRODUCED = re.compile(r"\W*(?:for|to|with|in|against)\W+(?:\w+\W+){0,2}", re.I)
 _BY = re.compile(rf"\W*(?:\w+\W+){{0,{PASSIVE_GAP}}}?by\b", re.I)
 
 
@@ -35,6 +41,7 @@ class Cue(NamedTuple):
     start: int
     end: int
     predicates: frozenset[str]
+    weak: bool  # too common a word to flag a sentence on its own
 
 
 class Relation(NamedTuple):
@@ -62,11 +69,12 @@ def _cues(model: CoverageModel, text: str, start: int, end: int) -> list[Cue]:
     for predicate, cues in model.cues.items():
         for match in _pattern(tuple(cues)).finditer(text, start, end):
             found.setdefault((match.start(), match.end()), set()).add(predicate)
-    return [Cue(s, e, frozenset(p)) for (s, e), p in sorted(found.items())]
-
-
-def _fits(model: CoverageModel, mention: Mention, categories: set[str] | None) -> bool:
-    return categories is not None and model.concepts[mention.concept].category in categories
+    weak = set(model.rules.weak_cues)
+    strong = _pattern(tuple(c for cues in model.cues.values() for c in cues if c not in weak))
+    return [
+        Cue(s, e, frozenset(p), not strong.fullmatch(text, s, e))
+        for (s, e), p in sorted(found.items())
+    ]
 
 
 def _objects(text: str, first: Mention, later: Sequence[Mention]) -> list[Mention]:
@@ -81,29 +89,93 @@ def _objects(text: str, first: Mention, later: Sequence[Mention]) -> list[Mentio
     return objects
 
 
+def _fits(
+    model: CoverageModel,
+    related: set[str],
+    mention: Mention,
+    categories: set[str],
+    partners: Sequence[Mention],
+    as_subject: bool,
+) -> bool:
+    """Whether a mention can be the subject (or object) of a predicate: its category is one the
+    predicate joins, or the graph has a claim of a related predicate with it in that place."""
+    if model.concepts[mention.concept].category in categories:
+        return True
+    return any(
+        c.predicate in related and (c.subject if as_subject else c.object) == mention.concept
+        for p in partners
+        for c in model.between.get(frozenset((mention.concept, p.concept)), [])
+    )
+
+
 def _relations(
     model: CoverageModel, text: str, mentions: list[Mention], cue: Cue
 ) -> list[Relation]:
-    """The relations a cue states between the sentence's mentions, for each predicate it may be."""
+    """The relations a cue states between the sentence's mentions, for each predicate it may be.
+
+    The subject is the nearest fitting mention before the cue ("ketamine blocks ..."); its
+    objects follow the cue, as a list, or come before the subject in a relative clause ("the
+    conditions for which ketamine is studied"). A subject just after the cue ("a side effect of
+    ketamine", "clinics offer ketamine for pain") takes the object before the cue, or the one
+    its preposition introduces. "blocked by" turns the two round. A mention fits when its
+    category is one the predicate joins, or, before the cue, when the graph has a claim of a
+    related predicate with it in that place, so that a contradiction is not missed for want
+    of a category.
+    """
     before = [m for m in mentions if m.end <= cue.start]
-    # a cue may open the object's own name: "rapid" in "rapid antidepressant effects"
-    after = [m for m in mentions if m.start >= cue.start and m.end > cue.end]
-    passive = bool(_BY.match(text, cue.end))
+    # the cue may sit in the object's own name: "rapid" in "rapid antidepressant effects"
+    after = [m for m in mentions if m.end > cue.start]
     relations = []
     for predicate in sorted(cue.predicates):
-        subjects = model.rules.subject_categories.get(predicate)
-        objects = model.rules.object_categories.get(predicate)
-        if passive:
-            subject = next((m for m in after if _fits(model, m, subjects)), None)
-            fitting = [m for m in reversed(before) if _fits(model, m, objects)][:1]
-        else:
-            subject = next((m for m in reversed(before) if _fits(model, m, subjects)), None)
-            candidates = [m for m in after if _fits(model, m, objects)]
-            fitting = _objects(text, candidates[0], candidates[1:]) if candidates else []
-        if subject is None:
-            continue
+        subjects = model.rules.subject_categories.get(predicate, set())
+        objects = model.rules.object_categories.get(predicate, set())
+        related = {
+            predicate,
+            *(other for other, _ in model.rules.contradicted_by.get(predicate, [])),
+        }
+        related |= model.rules.refined_by.get(predicate, set())
+        fits = partial(_fits, model, related)
+        fitting: list[Mention] = []
+        # "blocked by ketamine" turns round, but "metabolised by" is how its predicate reads
+        if _BY.match(text, cue.end) and not predicate.endswith(" by"):
+            subject = next((m for m in after if fits(m, subjects, before, True)), None)
+            fitting = [m for m in reversed(before) if fits(m, objects, after, False)][:1]
+        elif subject := next((m for m in reversed(before) if fits(m, subjects, after, True)), None):
+            candidates = [
+                m for m in after if m is not subject and fits(m, objects, [subject], False)
+            ]
+            if candidates:
+                fitting = _objects(text, candidates[0], candidates[1:])
+            else:
+                fitting = [
+                    m
+                    for m in reversed(before)
+                    if m.end <= subject.start
+                    and _RELATIVE.search(text, m.end, subject.start)
+                    and model.concepts[m.concept].category in objects
+                ][:1]
+        elif subject := next(
+            (
+                m
+                for m in after
+                if _NEAR.fullmatch(text, cue.end, m.start)
+                and model.concepts[m.concept].category in subjects
+            ),
+            None,
+        ):
+            fitting = [m for m in reversed(before) if model.concepts[m.concept].category in objects]
+            fitting += [
+                m
+                for m in after
+                if m.start >= subject.end
+                and _INTRODUCED.fullmatch(text, subject.end, m.start)
+                and model.concepts[m.concept].category in objects
+            ]
+            fitting = fitting[:1]
         relations += [
-            Relation(subject, predicate, o, cue) for o in fitting if o.concept != subject.concept
+            Relation(subject, predicate, o, cue)
+            for o in fitting
+            if subject is not None and o.concept != subject.concept
         ]
     return relations
 
@@ -125,18 +197,20 @@ def _claims_between(
     objects = {obj} | model.narrower.get(obj, set())
     return [
         c
-        for c in model.claims
-        if c.subject == subject and c.object in objects and c.predicate in wanted
+        for o in objects
+        for c in model.between.get(frozenset((subject, o)), [])
+        if c.predicate in wanted and (c.subject == subject or c.predicate in model.rules.symmetric)
     ]
 
 
 def _lifted_by(
     model: CoverageModel, claim: Claim, sentence: str, concepts: set[str]
 ) -> list[Claim]:
-    """The claims of a later event that made the requirement this claim states optional, when
-    the sentence states it as a requirement for that event's indication."""
+    """The claims of a later event that made optional the requirement this claim states, when
+    the sentence states it as a requirement ("must", "to be taken alongside") for that event's
+    indication."""
     lower = sentence.lower()
-    if any(re.search(r"\b" + re.escape(cue) + r"\b", lower) for cue in model.rules.optional_cues):
+    if not any(re.search(rf"\b{re.escape(cue)}\b", lower) for cue in model.rules.requirement_cues):
         return []
     for event in model.events.get(claim.iri, []):
         if event.role != "lifted" or event.indication is None:
@@ -188,7 +262,7 @@ def _judge(
         if is_negated:  # "is not approved for PTSD", and the graph has it only studied
             return Finding("supported", None, [c for _, c in opposing])
         return Finding("contradicted", opposing[0][0], [c for _, c in opposing])
-    joining = [c for c in model.claims if {c.subject, c.object} == {subject, obj}]
+    joining = model.between.get(frozenset((subject, obj)), [])
     return Finding("unsupported", None, joining)
 
 
@@ -227,7 +301,9 @@ def fact_check(
         while end > start and text[end - 1].isspace():
             end -= 1
         sentence = " ".join(text[start:end].split())
-        best: dict[tuple[str, str], tuple[int, Relation, bool, bool, Finding]] = {}
+        best: dict[
+            frozenset[str], tuple[tuple[bool, bool, int], Relation, bool, bool, Finding]
+        ] = {}
         for cue in _cues(model, text, start, end):
             for relation in _relations(model, text, found, cue):
                 is_negated = negated(text, cue.start, cue.end)
@@ -235,8 +311,14 @@ def fact_check(
                 finding = _judge(
                     model, relation, is_negated, is_hedged, sentence, {m.concept for m in found}
                 )
-                key = (relation.subject.concept, relation.object.concept)
-                rank = _rank(finding)
+                if cue.weak and finding.verdict != "supported":
+                    continue  # "in", "more", "used": too common to flag a sentence
+                key = frozenset((relation.subject.concept, relation.object.concept))
+                # a cue word outside the relation's own names ("approved for
+                # treatment-resistant depression") before one inside them ("treat" there)
+                ends = (relation.subject, relation.object)
+                inside = any(m.start <= cue.start and cue.end <= m.end for m in ends)
+                rank = (finding.verdict != "unsupported", not inside, _rank(finding))
                 if key not in best or rank > best[key][0]:
                     best[key] = (rank, relation, is_negated, is_hedged, finding)
         for _, relation, is_negated, is_hedged, finding in best.values():

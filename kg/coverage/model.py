@@ -72,7 +72,9 @@ class Rules(NamedTuple):
     contradicted_by: dict[str, list[tuple[str, str]]]  # predicate -> (other predicate, rule)
     negation_stated_as: dict[str, set[str]]
     topical: set[str]  # predicates whose claims about a treatment belong to its topic
-    optional_cues: list[str]  # words that state a lifted requirement as a choice
+    symmetric: set[str]  # predicates that read the same both ways
+    requirement_cues: list[str]  # words that state a condition of use as a requirement
+    weak_cues: list[str]  # cue words too common to flag a sentence on their own
 
 
 class Source(NamedTuple):
@@ -95,6 +97,7 @@ class CoverageModel(NamedTuple):
     claim_sources: dict[str, list[Source]]  # claim IRI -> the sources that support it
     events: dict[str, list[ClaimEvent]]  # claim IRI -> the events that made or lifted it
     narrower: dict[str, set[str]]  # concept IRI -> the concepts under it, however deep
+    between: dict[frozenset[str], list[Claim]]  # the claims that join two concepts, either way
 
 
 def load_model(store: Store) -> CoverageModel:
@@ -122,6 +125,9 @@ def load_model(store: Store) -> CoverageModel:
     graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(concepts)
     graph.add_edges_from((c.subject, c.object) for c in claims)
+    between: dict[frozenset[str], list[Claim]] = {}
+    for claim in claims:
+        between.setdefault(frozenset((claim.subject, claim.object)), []).append(claim)
     narrower: dict[str, set[str]] = {}
     for r in _rows(store, "concept-hierarchy"):
         narrower.setdefault(str(r["broader"]), set()).add(str(r["concept"]))
@@ -138,6 +144,7 @@ def load_model(store: Store) -> CoverageModel:
         _claim_sources(store),
         _events(store),
         narrower,
+        between,
     )
 
 
@@ -160,7 +167,7 @@ def _paths(store: Store, claims: list[Claim]) -> list[Path]:
 
 
 def _rules(store: Store) -> Rules:
-    rules = Rules({}, {}, {}, {}, {}, set(), [])
+    rules = Rules({}, {}, {}, {}, {}, set(), set(), [], [])
     for r in _rows(store, "fact-check-rules"):
         label, rule, other = str(r["label"]), str(r["rule"]), str(r["other"])
         if rule == "subject-category":
@@ -173,8 +180,12 @@ def _rules(store: Store) -> Rules:
             rules.negation_stated_as.setdefault(label, set()).add(other)
         elif rule == "topical":
             rules.topical.add(label)
-        elif rule == "optional-cue":
-            rules.optional_cues.append(other.lower())
+        elif rule == "symmetric":
+            rules.symmetric.add(label)
+        elif rule == "weak-cue":
+            rules.weak_cues.append(other.lower())
+        elif rule == "requirement-cue":
+            rules.requirement_cues.append(other.lower())
         else:
             rules.contradicted_by.setdefault(label, []).append((other, rule))
     return rules

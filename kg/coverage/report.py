@@ -23,6 +23,7 @@ __all__ = [
     "REPORT_FORMATS",
     "SUMMARY_FORMATS",
     "batch_summary",
+    "gate_failures",
     "highlighted",
     "html_fragment",
     "summary_rows",
@@ -329,6 +330,30 @@ def write_reports(out: Path, done: Sequence[tuple[Article, Report]], report_form
     for summary_format in ("csv", "md"):
         summary = SUMMARY_FORMATS[summary_format](rows)
         write_atomically(out / f"summary.{summary_format}", summary + "\n")
+
+
+def gate_failures(
+    reports: Sequence[Report], fail_under: float | None, fail_on: str | None
+) -> list[str]:
+    """Why each article fails the gates a content team set: a topic score under `fail_under`,
+    or a fact-check verdict as bad as `fail_on` or worse."""
+    failures = []
+    worst = VERDICTS[VERDICTS.index(fail_on) :] if fail_on else ()
+    for report in reports:
+        score = report["score"]
+        if fail_under is not None and score["topic"] < fail_under:
+            failures.append(
+                f"Below --fail-under {fail_under:g}%: {report['file']} has a topic score of "
+                f"{score['topic']}%"
+            )
+        flagged = Counter(c["verdict"] for c in report["checks"] if c["verdict"] in worst)
+        if flagged:
+            found = ", ".join(f"{n} {verdict}" for verdict, n in sorted(flagged.items()))
+            failures.append(
+                f"Fact check (--fail-on {fail_on}): {report['file']} has "
+                f"{counted(flagged.total(), 'flagged sentence')} ({found})"
+            )
+    return failures
 
 
 def batch_summary(reports: Sequence[Report], output_format: str) -> str:
