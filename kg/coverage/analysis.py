@@ -12,6 +12,7 @@ from typing import Any
 import networkx as nx
 
 from kg.coverage.articles import Article, read_article
+from kg.coverage.cues import cue_pattern
 from kg.coverage.factcheck import fact_check
 from kg.coverage.mentions import Mention, find_mentions, sentence_starts
 from kg.coverage.model import Claim, CoverageModel
@@ -20,25 +21,8 @@ from kg.errors import DataError
 
 __all__ = ["analyse", "analyse_all"]
 
-_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)*")
-_ANAPHOR = re.compile(
-    r"\s*(?:(?:and|in turn|today|now|here|so),?\s+)?"
-    r"(?:this|these|that|such|it|it['\u2019]s|its|they)\b",
-    re.I,
-)
-
-
-def _has_cue(sentence: str, cues: Sequence[str]) -> bool:
-    words = _WORD.findall(sentence.lower().replace("\u2019", "'"))
-    joined = " " + " ".join(words) + " "
-    for cue in cues:
-        stem = cue.rstrip("*")
-        if cue.endswith("*"):
-            if (" " in stem and f" {stem}" in joined) or any(w.startswith(stem) for w in words):
-                return True
-        elif f" {cue} " in joined:
-            return True
-    return False
+# A pronoun that points back to the sentence before ("These receptors", "it is used").
+_ANAPHOR = re.compile(r"\b(?:this|these|such|it|it['\u2019]s|its|they|them)\b", re.I)
 
 
 def analyse(model: CoverageModel, article: Article) -> dict[str, Any]:
@@ -55,9 +39,10 @@ def analyse(model: CoverageModel, article: Article) -> dict[str, Any]:
     for mention in mentions:
         if not mention.negated:
             sentences_of.setdefault(mention.concept, set()).add(mention.sentence)
-    # a sentence that opens with "This" or "These" may take its subject from the sentence
-    # before: "ketamine triggers a glutamate surge. This surge activates AMPA receptors."
-    for index in [i for i in range(1, len(starts)) if _ANAPHOR.match(text, starts[i])]:
+    # a sentence with "this", "these" or "it" may take its subject from the sentence before:
+    # "ketamine triggers a glutamate surge. This surge activates AMPA receptors."
+    ends = [*starts[1:], len(text)]
+    for index in [i for i in range(1, len(starts)) if _ANAPHOR.search(text, starts[i], ends[i])]:
         for sentences in sentences_of.values():
             if index - 1 in sentences:
                 sentences.add(-index)
@@ -68,7 +53,7 @@ def analyse(model: CoverageModel, article: Article) -> dict[str, Any]:
         for index in sorted(subject_in & object_in):
             end = starts[index + 1] if index + 1 < len(starts) else len(text)
             sentence = " ".join(text[starts[index] : end].split())
-            if _has_cue(sentence, model.cues.get(claim.predicate, [])):
+            if cue_pattern(tuple(model.cues.get(claim.predicate, []))).search(sentence):
                 expressed[claim.iri] = (claim, sentence)
                 break
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import lru_cache, partial
+from functools import partial
 from typing import Any, NamedTuple
 
 from kg.coverage.context import hedged, negated
+from kg.coverage.cues import cue_pattern
 from kg.coverage.mentions import Mention
 from kg.coverage.model import Claim, CoverageModel
 
@@ -41,7 +42,7 @@ class Cue(NamedTuple):
     start: int
     end: int
     predicates: frozenset[str]
-    weak: bool  # too common a word to flag a sentence on its own
+    strong: frozenset[str]  # the predicates it states clearly enough to flag a sentence
 
 
 class Relation(NamedTuple):
@@ -53,26 +54,20 @@ class Relation(NamedTuple):
     cue: Cue
 
 
-@lru_cache(maxsize=64)
-def _pattern(cues: tuple[str, ...]) -> re.Pattern[str]:
-    """One expression for a predicate's cues: a trailing * takes any word ending."""
-    parts = []
-    for cue in cues:
-        stem = r"\s+".join(re.escape(word) for word in cue.rstrip("*").split())
-        parts.append(stem + (r"\w*" if cue.endswith("*") else r"\b"))
-    return re.compile(r"\b(?:" + "|".join(sorted(parts, key=len, reverse=True)) + ")", re.I)
-
-
 def _cues(model: CoverageModel, text: str, start: int, end: int) -> list[Cue]:
     """Every cue word in text[start:end], with all the predicates it may state."""
     found: dict[tuple[int, int], set[str]] = {}
+    strong: dict[tuple[int, int], set[str]] = {}
+    everywhere = set(model.rules.weak_cues.get("cue", []))
     for predicate, cues in model.cues.items():
-        for match in _pattern(tuple(cues)).finditer(text, start, end):
-            found.setdefault((match.start(), match.end()), set()).add(predicate)
-    weak = set(model.rules.weak_cues)
-    strong = _pattern(tuple(c for cues in model.cues.values() for c in cues if c not in weak))
+        weak = everywhere | set(model.rules.weak_cues.get(predicate, []))
+        clear = cue_pattern(tuple(c for c in cues if c not in weak))
+        for match in cue_pattern(tuple(cues)).finditer(text, start, end):
+            found.setdefault(match.span(), set()).add(predicate)
+            if clear.fullmatch(text, *match.span()):
+                strong.setdefault(match.span(), set()).add(predicate)
     return [
-        Cue(s, e, frozenset(p), not strong.fullmatch(text, s, e))
+        Cue(s, e, frozenset(p), frozenset(strong.get((s, e), ())))
         for (s, e), p in sorted(found.items())
     ]
 
@@ -311,7 +306,7 @@ def fact_check(
                 finding = _judge(
                     model, relation, is_negated, is_hedged, sentence, {m.concept for m in found}
                 )
-                if cue.weak and finding.verdict != "supported":
+                if relation.predicate not in cue.strong and finding.verdict != "supported":
                     continue  # "in", "more", "used": too common to flag a sentence
                 key = frozenset((relation.subject.concept, relation.object.concept))
                 # a cue word outside the relation's own names ("approved for

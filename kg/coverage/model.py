@@ -74,7 +74,7 @@ class Rules(NamedTuple):
     topical: set[str]  # predicates whose claims about a treatment belong to its topic
     symmetric: set[str]  # predicates that read the same both ways
     requirement_cues: list[str]  # words that state a condition of use as a requirement
-    weak_cues: list[str]  # cue words too common to flag a sentence on their own
+    weak_cues: dict[str, list[str]]  # predicate ("cue" for all) -> cues too common to flag
 
 
 class Source(NamedTuple):
@@ -167,7 +167,7 @@ def _paths(store: Store, claims: list[Claim]) -> list[Path]:
 
 
 def _rules(store: Store) -> Rules:
-    rules = Rules({}, {}, {}, {}, {}, set(), set(), [], [])
+    rules = Rules({}, {}, {}, {}, {}, set(), set(), [], {})
     for r in _rows(store, "fact-check-rules"):
         label, rule, other = str(r["label"]), str(r["rule"]), str(r["other"])
         if rule == "subject-category":
@@ -183,7 +183,7 @@ def _rules(store: Store) -> Rules:
         elif rule == "symmetric":
             rules.symmetric.add(label)
         elif rule == "weak-cue":
-            rules.weak_cues.append(other.lower())
+            rules.weak_cues.setdefault(label, []).append(other.lower())
         elif rule == "requirement-cue":
             rules.requirement_cues.append(other.lower())
         else:

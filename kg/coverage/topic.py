@@ -22,12 +22,12 @@ __all__ = ["Topic", "grade", "topic_of"]
 CONDITION = "Condition"
 # A concept is one of the article's main subjects when it is named at least this share of
 # the times its most named rival is.
-MAIN_SHARE = 0.5
+MAIN_SHARE = 0.6
 # Of a treatment's topical claims that are not about a condition (its side effects), the topic
 # holds this many per predicate, those with the most sources.
 MAIN_OTHERS = 3
 # Grades by topic score, best first: (lowest percent, grade).
-GRADES = ((75.0, "A"), (50.0, "B"), (35.0, "C"), (20.0, "D"), (0.0, "F"))
+GRADES = ((70.0, "A"), (50.0, "B"), (35.0, "C"), (20.0, "D"), (0.0, "F"))
 
 
 class Topic(NamedTuple):
