@@ -265,3 +265,22 @@ def test_fits_a_phone(browser: Browser, served: Served) -> None:
     assert result_box["width"] <= 375
     assert seen.outside == []
     page.close()
+
+
+def test_standalone_report_marks_the_fact_check(kg, browser: Browser, tmp_path: Path) -> None:
+    article = tmp_path / "claims.txt"
+    article.write_text(f"{SUPPORTED} {CONTRADICTED}\n\n<b>More</b> to come.\n", encoding="utf-8")
+    out = tmp_path / "claims.html"
+    assert kg("coverage", str(article), "--format", "html", "--out", str(out)).returncode == 0
+    page = browser.new_page()
+    outside: list[str] = []
+    page.on("request", lambda r: None if r.url == out.as_uri() else outside.append(r.url))
+    page.goto(out.as_uri())
+    assert page.locator(".text .check.verdict-contradicted").all_text_contents() == [CONTRADICTED]
+    assert page.locator(".checks li[data-verdict=contradicted] q").all_text_contents() == [
+        CONTRADICTED
+    ]
+    assert page.locator(".text b").count() == 0  # the article's markup is shown, not obeyed
+    assert "<b>More</b> to come." in page.inner_text(".text")
+    assert outside == []
+    page.close()
