@@ -18,8 +18,8 @@ CORPUS = ROOT / "tests/corpus"
 # Sentences written for these tests; the fact check of the shipped graph gives each verdict.
 CONTRADICTED = "Ketamine is approved for PTSD."
 SUPPORTED = "Ketamine blocks the NMDA receptor."
-UNSUPPORTED = "Ketamine works by boosting serotonin."
-OVERSTATED = "Hydroxynorketamine works without blocking NMDA receptors."
+UNSUPPORTED = "Esketamine blocks the AMPA receptor."
+OVERSTATED = "Ketamine activates the mu-opioid receptor."
 
 
 def editor(browser: Browser, served: Served) -> Visit:

@@ -188,10 +188,6 @@ def _json(report: Report) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False)
 
 
-# worst first: a sentence with several checks is marked with the first of its verdicts here
-VERDICTS = ("contradicted", "overstated", "unsupported", "supported")
-
-
 def _mention_segments(
     text: str, mentions: Sequence[tuple[int, int, dict[str, Any], bool]], start: int, end: int
 ) -> list[dict[str, Any]]:
@@ -237,7 +233,7 @@ def _checked_regions(
             regions.append({"start": start, "end": end, "checks": [number]})
     for region in regions:
         verdicts = {report["checks"][n - 1]["verdict"] for n in region["checks"]}
-        region["verdict"] = min(verdicts, key=VERDICTS.index)
+        region["verdict"] = max(verdicts, key=VERDICTS.index)  # the worst
     return regions
 
 
