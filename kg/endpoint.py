@@ -154,9 +154,9 @@ class Responder:
         return answer(self.store, request)
 
     def _coverage(self, request: CoverageRequest) -> Answer | Failure:
-        """The JSON report and its HTML, from the same code as `kg coverage`; `rows` of the
-        answer is the number of concepts covered."""
-        from kg.coverage import analyse, html_fragment, load_model, read_article
+        """The JSON report, its HTML and its Markdown, from the same code as `kg coverage`;
+        `rows` of the answer is the number of concepts covered."""
+        from kg.coverage import REPORT_FORMATS, analyse, html_fragment, load_model, read_article
         from kg.store import LocalStore
 
         try:
@@ -166,7 +166,13 @@ class Responder:
         if self._model is None:
             self._model = load_model(LocalStore(self.store))
         report = analyse(self._model, article)
-        body = json.dumps({"report": report, "html": html_fragment(report, article.text)})
+        body = json.dumps(
+            {
+                "report": report,
+                "html": html_fragment(report, article.text),
+                "markdown": REPORT_FORMATS["md"](report, article.text),
+            }
+        )
         return Answer("application/json", body.encode(), report["score"]["concepts_covered"], False)
 
 

@@ -188,29 +188,72 @@ def _json(report: Report) -> str:
     return json.dumps(report, indent=2, ensure_ascii=False)
 
 
-def highlighted(text: str, report: Report) -> list[dict[str, Any]]:
-    """The article as segments: plain text, or a mention with its concept, for highlighting."""
-    spans = sorted(
-        (start, end, c, [start, end] in c["negated_spans"])
-        for c in report["concepts"]
-        for start, end in c["spans"]
-    )
+def _mention_segments(
+    text: str, mentions: Sequence[tuple[int, int, dict[str, Any], bool]], start: int, end: int
+) -> list[dict[str, Any]]:
+    """text[start:end] as plain text and the mentions that start in it."""
     segments: list[dict[str, Any]] = []
-    position = 0
-    for start, end, concept, negated in spans:
-        segments.append({"text": text[position:start]})
+    position = start
+    for first, last, concept, negated in mentions:
+        if not start <= first < end:
+            continue
+        segments.append({"text": text[position:first]})
         segments.append(
             {
-                "text": text[start:end],
+                "text": text[first:last],
                 "iri": concept["iri"],
                 "label": concept["label"],
                 "category": concept["category"],
                 "negated": negated,
             }
         )
-        position = end
-    segments.append({"text": text[position:]})
+        position = last
+    segments.append({"text": text[position:end]})
     return [s for s in segments if s["text"]]
+
+
+def _checked_regions(
+    report: Report, mentions: Sequence[tuple[int, int, dict[str, Any], bool]]
+) -> list[dict[str, Any]]:
+    """The stretches of text the fact check marks: each checked sentence, widened so that it
+    never cuts a mention, and sentences that overlap joined, with their check numbers (from 1,
+    in the order of `checks`) and their worst verdict."""
+    spans = sorted((*check["span"], n) for n, check in enumerate(report["checks"], 1))
+    regions: list[dict[str, Any]] = []
+    for start, end, number in spans:
+        for first, last, _, _ in mentions:
+            if first < start < last:
+                start = first
+            if first < end < last:
+                end = last
+        if regions and start < regions[-1]["end"]:
+            regions[-1]["end"] = max(end, regions[-1]["end"])
+            regions[-1]["checks"].append(number)
+        else:
+            regions.append({"start": start, "end": end, "checks": [number]})
+    for region in regions:
+        verdicts = {report["checks"][n - 1]["verdict"] for n in region["checks"]}
+        region["verdict"] = max(verdicts, key=VERDICTS.index)  # the worst
+    return regions
+
+
+def highlighted(text: str, report: Report) -> list[dict[str, Any]]:
+    """The article as segments: plain text, a mention with its concept, or a sentence the fact
+    check marks (its `verdict`, its `checks` numbers, and its own segments inside)."""
+    mentions = sorted(
+        (start, end, c, [start, end] in c["negated_spans"])
+        for c in report["concepts"]
+        for start, end in c["spans"]
+    )
+    segments: list[dict[str, Any]] = []
+    position = 0
+    for region in _checked_regions(report, mentions):
+        segments += _mention_segments(text, mentions, position, region["start"])
+        inner = _mention_segments(text, mentions, region["start"], region["end"])
+        segments.append({**region, "text": text[region["start"] : region["end"]], "inner": inner})
+        position = region["end"]
+    segments += _mention_segments(text, mentions, position, len(text))
+    return segments
 
 
 def _render(template: str, report: Report, text: str) -> str:
