@@ -21,6 +21,9 @@ import ahocorasick
 import numpy as np
 import numpy.typing as npt
 
+from kg.coverage.forms import Rules, shipped_rules
+from kg.coverage.guards import Guards
+
 __all__ = ["Match", "Matcher", "Name", "normal_form"]
 
 MARK = "\x01"
@@ -43,6 +46,9 @@ _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u00ad]+")
 # Names that match only in capitals: no spaces, and mostly capital letters (NMDA, BDNF, SSRIs,
 # mTOR, TrkB, LHb), so that "trd" or "kap" in running text is not a mention.
 _ABBREVIATION = re.compile(r"\S{2,8}")
+_NAME_BREAK = "\x00"
+_S, _E = ord("s"), ord("e")
+_TAKES_ES = ("s", "x", "z", "ch", "sh")
 # A name with more separators than this is written only with all of them, or none.
 _MOST_VARIANTS = 8
 
@@ -61,12 +67,6 @@ class Match(NamedTuple):
     start: int
     end: int
     name: str
-
-
-class _Entry(NamedTuple):
-    concept: str
-    name: str
-    exact: str | None  # the name without separators, case kept, for capitals-only names
 
 
 def _is_abbreviation(name: str) -> bool:
@@ -95,6 +95,12 @@ def normal_form(text: str) -> tuple[str, npt.NDArray[np.int64]]:
     >>> normal.replace(MARK, "|"), offsets.tolist()[:3]
     ("|neuroplasticity|'|s|rise|", [0, 0, 1])
     """
+    codes, offsets = _normal_codes(text)
+    return codes.tobytes().decode("utf-32-le"), offsets
+
+
+def _normal_codes(text: str) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int64]]:
+    """The normal form as character codes, with its offsets."""
     folded = text.casefold()
     if len(folded) != len(text):
         # Rare: a character whose folding is longer ("ß", "İ"); fold it on its own.
@@ -110,7 +116,7 @@ def normal_form(text: str) -> tuple[str, npt.NDArray[np.int64]]:
     spaces = (codes == _SPACE) | ((codes == _HYPHEN) & ~hyphens)
     kept = np.flatnonzero(~spaces & ~hyphens)
     if not len(kept):
-        return "", np.zeros(0, dtype=np.int64)
+        return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
     chars = codes[kept]
     words = _word_chars(chars)
     spaced = np.cumsum(spaces)[kept]
@@ -132,60 +138,119 @@ def normal_form(text: str) -> tuple[str, npt.NDArray[np.int64]]:
     offsets[position] = kept
     starts = np.flatnonzero(marked[:-1])
     offsets[position[starts] - 1] = kept[starts]
-    return normal.tobytes().decode("utf-32-le"), offsets
+    return normal, offsets
 
 
-def _spellings(name: str) -> set[str]:
-    """The ways a name can be written: each space or hyphen as written, or left out, and with
-    a plural ending."""
-    parts = _SEPARATORS.split(unicodedata.normalize("NFC", name).strip())
-    joins = [" ", ""]
-    gaps = len(parts) - 1
-    choices = itertools.product(joins, repeat=gaps) if gaps <= _MOST_VARIANTS else [[" "] * gaps]
-    spellings = set()
-    for chosen in choices:
-        spelling = parts[0] + "".join(j + p for j, p in zip(chosen, parts[1:], strict=True))
-        spellings.add(spelling)
-        if spelling[-1:].isalnum():
-            spellings.add(spelling + "s")
-            if re.search(r"(s|x|z|ch|sh)$", spelling, re.IGNORECASE):
-                spellings.add(spelling + "es")
-    return spellings
+def _key(spelling: str) -> str:
+    """The automaton's key for one spelling of a name: its normal form without the marker at
+    its end, so that the plural endings can be checked where it is found. Most names are
+    plain letters, digits and single spaces, whose normal form needs no numpy."""
+    if spelling.isascii() and spelling.replace(" ", "").isalnum():
+        return MARK + spelling.lower().replace(" ", MARK)
+    return normal_form(spelling)[0].removesuffix(MARK)
+
+
+def _joins(name: str) -> list[str]:
+    """The ways a name can be written: each space (the lexicon's spaces and hyphens, made
+    spaces) as written, or left out."""
+    gaps = name.count(" ")
+    if gaps == 0:
+        return [name]
+    if gaps == 1:
+        return [name, name.replace(" ", "")]
+    parts = name.split(" ")
+    choices = itertools.product(" _", repeat=gaps) if gaps <= _MOST_VARIANTS else [" " * gaps]
+    return [
+        parts[0] + "".join(j.strip("_") + p for j, p in zip(chosen, parts[1:], strict=True))
+        for chosen in choices
+    ]
+
+
+def _written(names: list[Name]) -> list[str]:
+    """Each name in NFC with its separators made single spaces, all in one pass."""
+    joined = _NAME_BREAK.join(name for _, name in names)
+    if joined.count(_NAME_BREAK) != max(len(names) - 1, 0):
+        raise ValueError("a name of the lexicon holds a NUL character")
+    joined = _SEPARATORS.sub(" ", unicodedata.normalize("NFC", joined))
+    return re.sub(f" ?{_NAME_BREAK} ?", _NAME_BREAK, joined).strip(" ").split(_NAME_BREAK)
 
 
 class Matcher:
-    """An automaton over every spelling of every name; `find` gives the mentions in a text."""
+    """An automaton over every spelling of every name; `find` gives the mentions in a text.
 
-    def __init__(self, names: Iterable[Name]):
-        entries: dict[str, set[_Entry]] = {}
-        for concept, name in names:
-            exact = _SEPARATORS.sub("", name) if _is_abbreviation(name) else None
-            for spelling in _spellings(name):
-                key = normal_form(spelling)[0]
-                if key:
-                    entries.setdefault(key, set()).add(_Entry(concept, name, exact))
+    The rules (data/lexicon/rules.tsv unless given) add derived forms, spellings and plurals
+    of each name; guards (none unless given) drop mentions whose context says they mean
+    something else."""
+
+    def __init__(
+        self, names: Iterable[Name], rules: Rules | None = None, guards: Guards | None = None
+    ):
+        self._names = list(names)
+        self._guards = guards
+        written = _written(self._names)
+        forms = {
+            index: [_SEPARATORS.sub(" ", form).strip() for form in others]
+            for index, others in (shipped_rules() if rules is None else rules)
+            .forms([name for _, name in self._names])
+            .items()
+        }
+        numbers: dict[str, int] = {}
+        # per key, by the number the automaton gives back: the names it stands for
+        self._owners: list[tuple[int, ...]] = []
+        self._exact: dict[int, str] = {}  # name index -> the name without separators
+        checked = set()
+        for index, (name, plain) in enumerate(zip(self._names, written, strict=True)):
+            exact = None
+            if 2 <= len(name.name) <= 8 and _is_abbreviation(name.name):
+                exact = self._exact[index] = _SEPARATORS.sub("", name.name)
+            for form in [plain, *forms[index]] if index in forms else [plain]:
+                for spelling in _joins(form):
+                    key = _key(spelling)
+                    if not key:
+                        continue
+                    number = numbers.setdefault(key, len(self._owners))
+                    if number == len(self._owners):
+                        self._owners.append((index,))
+                    elif index not in self._owners[number]:
+                        self._owners[number] += (index,)
+                    if exact:
+                        checked.add(number)
+        for number, owners in enumerate(self._owners):
+            if len(owners) > 1:
+                # A name that several concepts share is a mention of the first of them.
+                self._owners[number] = tuple(sorted(owners, key=lambda i: self._names[i]))
         self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        # Per key, by the number the automaton gives back: how far back from the automaton's
-        # end position the match starts and ends (a trailing marker is not part of the name),
-        # and the concepts it names.
-        self._reach_back = np.zeros((len(entries), 2), dtype=np.int64)
-        self._entries: list[tuple[_Entry, ...]] = []
-        for number, (key, found) in enumerate(entries.items()):
+        for key, number in numbers.items():
             self.automaton.add_word(key, number)
-            self._reach_back[number] = (len(key) - 1, int(key.endswith(MARK)))
-            self._entries.append(tuple(sorted(found)))
         self.automaton.make_automaton()
-        self._checked = np.array([any(e.exact for e in found) for found in self._entries], bool)
-        self.size = len(entries)
+        keys = list(numbers)
+        self._lengths = np.array([len(key) for key in keys], dtype=np.int64)
+        # a key that ends in a letter or digit must be followed by a word's end, or a plural
+        self._open = np.array([key[-1].isalnum() for key in keys], dtype=bool)
+        self._takes_es = np.array([key.endswith(_TAKES_ES) for key in keys], dtype=bool)
+        self._checked = np.zeros(len(keys), dtype=bool)
+        self._checked[list(checked)] = True
+        self.size = len(keys)
 
     def find(self, text: str) -> list[Match]:
         """Every mention of a name in `text`, the longest where they overlap, in text order."""
-        normal, offsets = normal_form(text)
+        codes, offsets = _normal_codes(text)
+        normal = codes.tobytes().decode("utf-32-le")
         hits = np.array(list(self.automaton.iter(normal)), dtype=np.int64).reshape(-1, 2)
         lasts, numbers = hits[:, 0], hits[:, 1]
-        starts = offsets[lasts - self._reach_back[numbers, 0]]
-        ends = offsets[lasts - self._reach_back[numbers, 1]] + 1
-        order = np.lexsort((-ends, starts))
+        # what follows each hit: a marker (the word ends), or a plural ending and a marker
+        after = np.concatenate([codes, np.zeros(3, dtype=np.uint32)])
+        first, second, third = after[lasts + 1], after[lasts + 2], after[lasts + 3]
+        plural_s = (first == _S) & (second == _MARK_CODE)
+        plural_es = self._takes_es[numbers] & (first == _E) & (second == _S) & (third == _MARK_CODE)
+        opened = self._open[numbers]
+        kept = ~opened | (first == _MARK_CODE) | plural_s | plural_es
+        extra = np.where(plural_es, 2, np.where(plural_s, 1, 0)) * opened
+        lasts, numbers, extra = lasts[kept], numbers[kept], extra[kept]
+        starts = offsets[lasts - self._lengths[numbers] + 1]
+        ends = offsets[lasts + extra] + 1
+        # the longest first; of two as long, the one written without a plural ending
+        order = np.lexsort((extra, -ends, starts))
         mentions: list[Match] = []
         reach = -1
         checked = self._checked[numbers]
@@ -198,13 +263,15 @@ class Matcher:
         ):
             if start < reach:
                 continue
-            entries = self._entries[number]
+            owners = self._owners[number]
             if check:
-                entries = tuple(e for e in entries if _same_capitals(text[start:end], e.exact))
-            if entries:
-                # A name that several concepts share is a mention of the first of them.
-                mentions.append(Match(entries[0].concept, start, end, entries[0].name))
+                written = text[start:end]
+                owners = tuple(i for i in owners if _same_capitals(written, self._exact.get(i)))
+            if owners:
+                concept, name = self._names[owners[0]]
                 reach = end
+                if self._guards is None or not self._guards.blocks(text, start, end, concept):
+                    mentions.append(Match(concept, start, end, name))
         return mentions
 
 

@@ -8,12 +8,17 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 
+from kg.coverage.forms import LEXICON_DIR, load_paraphrases
+from kg.coverage.guards import load_guards
 from kg.coverage.matcher import Matcher, Name
+from kg.errors import DataError
 from kg.query import load_query, run_select
 from kg.site import source_url
 from kg.store import Store
 
 __all__ = [
+    "GUARDS_FILE",
+    "PARAPHRASES_FILE",
     "Claim",
     "ClaimEvent",
     "Concept",
@@ -25,6 +30,8 @@ __all__ = [
 ]
 
 Record = dict[str, Any]
+PARAPHRASES_FILE = LEXICON_DIR / "paraphrases.tsv"
+GUARDS_FILE = LEXICON_DIR / "guards.tsv"
 
 
 class Concept(NamedTuple):
@@ -109,6 +116,14 @@ def load_model(store: Store) -> CoverageModel:
         for r in _rows(store, "concepts")
     }
     names = [Name(str(r["concept"]), str(r["name"])) for r in _rows(store, "lexicon")]
+    paraphrases = load_paraphrases(PARAPHRASES_FILE)
+    guards = load_guards(GUARDS_FILE)
+    for path, uses in ((PARAPHRASES_FILE, paraphrases), (GUARDS_FILE, guards.guards)):
+        for use in uses:
+            if use.concept not in concepts:
+                local = use.concept.rsplit("/", 1)[-1]
+                raise DataError(path, f"concept:{local} is no concept of the graph", use.line)
+    names += [Name(p.concept, p.phrase) for p in paraphrases]
     claims = [
         Claim(
             str(r["claim"]),
@@ -132,7 +147,7 @@ def load_model(store: Store) -> CoverageModel:
     for r in _rows(store, "concept-hierarchy"):
         narrower.setdefault(str(r["broader"]), set()).add(str(r["concept"]))
     return CoverageModel(
-        Matcher(names),
+        Matcher(names, guards=guards),
         names,
         concepts,
         claims,
