@@ -85,10 +85,13 @@ class _Rule(NamedTuple):
     pattern: re.Pattern[str]
     replacement: str
     literal: str  # what the pattern needs to find, to pick out names worth trying
+    ends_word: bool  # whether the literal ends a word where the rule applies
 
     def give(self, form: str) -> str | None:
         """The form the rule gives, or None where it does not apply."""
-        return self.pattern.sub(self.replacement, form) if self.pattern.search(form) else None
+        if self.literal not in form or not self.pattern.search(form):
+            return None
+        return self.pattern.sub(self.replacement, form)
 
 
 def _rule(kind: str, written: str, also: str) -> _Rule:
@@ -104,7 +107,8 @@ def _rule(kind: str, written: str, also: str) -> _Rule:
     groups = iter(range(1, written.count(_STAR) + 1))
     replacement = re.sub(r"\*", lambda _: f"\\g<{next(groups)}>", also.replace("\\", r"\\"))
     literal = max(written.split(_STAR), key=len)
-    return _Rule(re.compile(start + body + end), replacement, literal)
+    ends_word = not written.endswith(_STAR) and written.endswith(literal)
+    return _Rule(re.compile(start + body + end), replacement, literal, ends_word)
 
 
 class Rules:
@@ -121,20 +125,24 @@ class Rules:
                 getattr(self, kind).append(_rule(kind, written, also))
         self._triggers = ahocorasick.Automaton()
         rules = [*self.derived, *self.plural, *itertools.chain(*self.spelling)]
-        for literal in {rule.literal for rule in rules}:
-            self._triggers.add_word(literal, literal)
+        ends_word = {rule.literal: False for rule in rules if not rule.ends_word}
+        for rule in rules:
+            self._triggers.add_word(rule.literal, ends_word.get(rule.literal, rule.ends_word))
         if rules:
             self._triggers.make_automaton()
 
     def forms(self, names: list[str]) -> dict[int, list[str]]:
         """For each name (by its index) that the rules touch, the other forms they give it:
         derived words first, then other spellings of them all, then plurals."""
-        joined = "\n".join(names)
-        touched: set[int] = set()
-        if len(self._triggers):
-            line_ends = [m.start() for m in re.finditer("\n", joined)]
-            for end, _ in self._triggers.iter(joined):
-                touched.add(bisect.bisect_left(line_ends, end))
+        if not len(self._triggers):
+            return {}
+        joined = "\n".join(names) + "\n"
+        line_ends = [m.start() for m in re.finditer("\n", joined)]
+        touched = {
+            bisect.bisect_left(line_ends, end)
+            for end, ends_word in self._triggers.iter(joined)
+            if not (ends_word and joined[end + 1].isalnum())
+        }
         found = {}
         for index in sorted(touched):
             others = self._forms(names[index])
@@ -143,11 +151,17 @@ class Rules:
         return found
 
     def _forms(self, name: str) -> list[str]:
-        forms = dict.fromkeys([name, *(rule.give(name) or name for rule in self.derived)])
+        forms = dict.fromkeys([name, *filter(None, (rule.give(name) for rule in self.derived))])
         for forward, backward in self.spelling:
-            forms |= dict.fromkeys([forward.give(f) or backward.give(f) or f for f in forms])
+            for form in list(forms):
+                variant = forward.give(form) or backward.give(form)
+                if variant:
+                    forms[variant] = None
         for rule in self.plural:
-            forms |= dict.fromkeys([rule.give(form) or form for form in forms])
+            for form in list(forms):
+                variant = rule.give(form)
+                if variant:
+                    forms[variant] = None
         return list(forms)[1:MOST_FORMS]
 
 

@@ -11,7 +11,7 @@ text keeps every span pointing into the original characters.
 
 from __future__ import annotations
 
-import itertools
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -48,7 +48,9 @@ _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u00ad]+")
 _ABBREVIATION = re.compile(r"\S{2,8}")
 _NAME_BREAK = "\x00"
 _S, _E = ord("s"), ord("e")
-_TAKES_ES = ("s", "x", "z", "ch", "sh")
+# "-es" follows s, x, z, ch and sh
+_ENDS_TAKING_ES = np.array([ord(c) for c in "sxz"], dtype=np.uint32)
+_NOT_PLAIN = re.compile("[^a-zA-Z0-9 \n]")
 # A name with more separators than this is written only with all of them, or none.
 _MOST_VARIANTS = 8
 
@@ -141,29 +143,29 @@ def _normal_codes(text: str) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int
     return normal, offsets
 
 
-def _key(spelling: str) -> str:
-    """The automaton's key for one spelling of a name: its normal form without the marker at
-    its end, so that the plural endings can be checked where it is found. Most names are
-    plain letters, digits and single spaces, whose normal form needs no numpy."""
-    if spelling.isascii() and spelling.replace(" ", "").isalnum():
-        return MARK + spelling.lower().replace(" ", MARK)
-    return normal_form(spelling)[0].removesuffix(MARK)
+def _keys(spellings: list[str]) -> list[str]:
+    """The automaton's key for each spelling of a name: its normal form without the marker at
+    its end, so that plural endings can be checked where a key is found. Spellings of plain
+    letters, digits and single spaces, nearly all of them, are keyed in one pass without numpy."""
+    joined = "\n".join(spellings)
+    keys = (MARK + joined.lower().replace(" ", MARK).replace("\n", "\n" + MARK)).split("\n")
+    lines = [m.start() for m in re.finditer("\n", joined)] if _NOT_PLAIN.search(joined) else []
+    for found in _NOT_PLAIN.finditer(joined):
+        line = bisect.bisect_left(lines, found.start())
+        keys[line] = normal_form(spellings[line])[0].removesuffix(MARK)
+    return keys
 
 
 def _joins(name: str) -> list[str]:
     """The ways a name can be written: each space (the lexicon's spaces and hyphens, made
     spaces) as written, or left out."""
-    gaps = name.count(" ")
-    if gaps == 0:
-        return [name]
-    if gaps == 1:
-        return [name, name.replace(" ", "")]
     parts = name.split(" ")
-    choices = itertools.product(" _", repeat=gaps) if gaps <= _MOST_VARIANTS else [" " * gaps]
-    return [
-        parts[0] + "".join(j.strip("_") + p for j, p in zip(chosen, parts[1:], strict=True))
-        for chosen in choices
-    ]
+    if len(parts) - 1 > _MOST_VARIANTS:
+        return [name]
+    spellings = [parts[0]]
+    for part in parts[1:]:
+        spellings = [s + join + part for s in spellings for join in (" ", "")]
+    return spellings
 
 
 def _written(names: list[Name]) -> list[str]:
@@ -173,6 +175,18 @@ def _written(names: list[Name]) -> list[str]:
         raise ValueError("a name of the lexicon holds a NUL character")
     joined = _SEPARATORS.sub(" ", unicodedata.normalize("NFC", joined))
     return re.sub(f" ?{_NAME_BREAK} ?", _NAME_BREAK, joined).strip(" ").split(_NAME_BREAK)
+
+
+def _key_ends(
+    keys: list[str],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.uint32], npt.NDArray[np.uint32]]:
+    """For each key: its length, and its last two characters (0 where it has one)."""
+    codes = np.frombuffer(("\n" + "\n".join(keys) + "\n").encode("utf-32-le"), dtype=np.uint32)
+    breaks = np.flatnonzero(codes == ord("\n"))
+    lengths = np.diff(breaks) - 1
+    last = codes[breaks[1:] - 1]
+    before_last = np.where(lengths > 1, codes[breaks[1:] - 2], 0)
+    return lengths, last, before_last
 
 
 class Matcher:
@@ -188,49 +202,59 @@ class Matcher:
         self._names = list(names)
         self._guards = guards
         written = _written(self._names)
-        forms = {
-            index: [_SEPARATORS.sub(" ", form).strip() for form in others]
-            for index, others in (shipped_rules() if rules is None else rules)
-            .forms([name for _, name in self._names])
-            .items()
+        forms = (shipped_rules() if rules is None else rules).forms([n for _, n in self._names])
+        spellings: list[str] = []
+        owner: list[int] = []  # the name of each spelling, by its index in the names
+        for index, plain in enumerate(written):
+            if index in forms:
+                others = (_SEPARATORS.sub(" ", form).strip() for form in forms[index])
+                found = [s for form in (plain, *others) for s in _joins(form) if s]
+                spellings += found
+                owner += [index] * len(found)
+            elif " " not in plain:
+                if plain:
+                    spellings.append(plain)
+                    owner.append(index)
+            elif plain.count(" ") == 1:
+                spellings += (plain, plain.replace(" ", ""))
+                owner += (index, index)
+            else:
+                found = _joins(plain)
+                spellings += found
+                owner += [index] * len(found)
+        keys = _keys(spellings)
+        # A key's number is where it first comes in `keys`; later copies add their names to it.
+        first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
+        self._owner = owner  # by key number: the name it stands for
+        self._shared: dict[int, tuple[int, ...]] = {}  # keys that stand for several names
+        if len(first) < len(keys):
+            for position, key in enumerate(keys):
+                number = first[key]
+                if number != position:
+                    shared = self._shared.get(number, (owner[number],))
+                    if owner[position] not in shared:
+                        self._shared[number] = (*shared, owner[position])
+        self._exact = {  # the name without separators, for names that match only in capitals
+            i: _SEPARATORS.sub("", name)
+            for i, (_, name) in enumerate(self._names)
+            if 2 <= len(name) <= 8 and not name.islower() and _is_abbreviation(name)
         }
-        numbers: dict[str, int] = {}
-        # per key, by the number the automaton gives back: the names it stands for
-        self._owners: list[tuple[int, ...]] = []
-        self._exact: dict[int, str] = {}  # name index -> the name without separators
-        checked = set()
-        for index, (name, plain) in enumerate(zip(self._names, written, strict=True)):
-            exact = None
-            if 2 <= len(name.name) <= 8 and _is_abbreviation(name.name):
-                exact = self._exact[index] = _SEPARATORS.sub("", name.name)
-            for form in [plain, *forms[index]] if index in forms else [plain]:
-                for spelling in _joins(form):
-                    key = _key(spelling)
-                    if not key:
-                        continue
-                    number = numbers.setdefault(key, len(self._owners))
-                    if number == len(self._owners):
-                        self._owners.append((index,))
-                    elif index not in self._owners[number]:
-                        self._owners[number] += (index,)
-                    if exact:
-                        checked.add(number)
-        for number, owners in enumerate(self._owners):
-            if len(owners) > 1:
-                # A name that several concepts share is a mention of the first of them.
-                self._owners[number] = tuple(sorted(owners, key=lambda i: self._names[i]))
+        self._checked = np.isin(np.array(owner, dtype=np.int64), list(self._exact))
+        for number, owners in self._shared.items():
+            # A name that several concepts share is a mention of the first of them.
+            self._shared[number] = tuple(sorted(owners, key=lambda i: self._names[i]))
+            self._checked[number] = any(i in self._exact for i in owners)
         self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
-        for key, number in numbers.items():
+        for key, number in first.items():
             self.automaton.add_word(key, number)
         self.automaton.make_automaton()
-        keys = list(numbers)
-        self._lengths = np.array([len(key) for key in keys], dtype=np.int64)
+        self._lengths, last, before_last = _key_ends(keys)
         # a key that ends in a letter or digit must be followed by a word's end, or a plural
-        self._open = np.array([key[-1].isalnum() for key in keys], dtype=bool)
-        self._takes_es = np.array([key.endswith(_TAKES_ES) for key in keys], dtype=bool)
-        self._checked = np.zeros(len(keys), dtype=bool)
-        self._checked[list(checked)] = True
-        self.size = len(keys)
+        self._open = _word_chars(last)
+        self._takes_es = np.isin(last, _ENDS_TAKING_ES) | (
+            (last == ord("h")) & ((before_last == ord("c")) | (before_last == _S))
+        )
+        self.size = len(first)
 
     def find(self, text: str) -> list[Match]:
         """Every mention of a name in `text`, the longest where they overlap, in text order."""
@@ -263,7 +287,7 @@ class Matcher:
         ):
             if start < reach:
                 continue
-            owners = self._owners[number]
+            owners = self._shared.get(number) or (self._owner[number],)
             if check:
                 written = text[start:end]
                 owners = tuple(i for i in owners if _same_capitals(written, self._exact.get(i)))
