@@ -127,7 +127,8 @@ class Rules:
         rules = [*self.derived, *self.plural, *itertools.chain(*self.spelling)]
         ends_word = {rule.literal: False for rule in rules if not rule.ends_word}
         for rule in rules:
-            self._triggers.add_word(rule.literal, ends_word.get(rule.literal, rule.ends_word))
+            ends = ends_word.get(rule.literal, rule.ends_word)
+            self._triggers.add_word(rule.literal, (rule.literal, ends))
         if rules:
             self._triggers.make_automaton()
 
@@ -138,30 +139,33 @@ class Rules:
             return {}
         joined = "\n".join(names) + "\n"
         line_ends = [m.start() for m in re.finditer("\n", joined)]
-        touched = {
-            bisect.bisect_left(line_ends, end)
-            for end, ends_word in self._triggers.iter(joined)
-            if not (ends_word and joined[end + 1].isalnum())
-        }
+        touched: dict[int, set[str]] = {}  # name index -> the literals found in it
+        for end, (literal, ends_word) in self._triggers.iter(joined):
+            if not (ends_word and joined[end + 1].isalnum()):
+                touched.setdefault(bisect.bisect_left(line_ends, end), set()).add(literal)
         found = {}
-        for index in sorted(touched):
-            others = self._forms(names[index])
+        for index, literals in sorted(touched.items()):
+            others = self._forms(names[index], literals)
             if others:
                 found[index] = others
         return found
 
-    def _forms(self, name: str) -> list[str]:
-        forms = dict.fromkeys([name, *filter(None, (rule.give(name) for rule in self.derived))])
+    def _forms(self, name: str, literals: set[str]) -> list[str]:
+        """The other forms of a name in which `literals` were found."""
+        derived = (r.give(name) for r in self.derived if r.literal in literals)
+        forms = dict.fromkeys([name, *filter(None, derived)])
         for forward, backward in self.spelling:
-            for form in list(forms):
-                variant = forward.give(form) or backward.give(form)
-                if variant:
-                    forms[variant] = None
+            if len(forms) > 1 or forward.literal in literals or backward.literal in literals:
+                for form in list(forms):
+                    variant = forward.give(form) or backward.give(form)
+                    if variant:
+                        forms[variant] = None
         for rule in self.plural:
-            for form in list(forms):
-                variant = rule.give(form)
-                if variant:
-                    forms[variant] = None
+            if len(forms) > 1 or rule.literal in literals:
+                for form in list(forms):
+                    variant = rule.give(form)
+                    if variant:
+                        forms[variant] = None
         return list(forms)[1:MOST_FORMS]
 
 

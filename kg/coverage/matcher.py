@@ -1,12 +1,13 @@
 """Find the names of a lexicon in text: one Aho-Corasick pass over a normal form of the text in
 which every word boundary is marked, so that only whole-word matches come out of the automaton.
 
-The normal form folds case, makes curly quotes and the micro sign plain, drops hyphens (so
-"neuro-plasticity" meets "neuroplasticity") and whitespace (a dash counts as whitespace), and
-puts one marker character at each word boundary. Names go through the same function, once for
-each way of writing their spaces and hyphens (space or nothing) and with their plural endings,
-so that an automaton match is already a mention; an offset map from the normal form back to the
-text keeps every span pointing into the original characters.
+The normal form folds case, makes curly quotes and the micro sign plain, drops whitespace and
+hyphens (a hyphen or dash sets words apart as a space does, so "dendritic-spine" meets
+"dendritic spine") and puts one marker character at each word boundary. Names go through the
+same function, with the forms data/lexicon/rules.tsv gives them, and a name written with
+hyphens also closed up ("MK-801" as "MK801"); a plural ending is checked where a name is found.
+An offset map from the normal form back to the text keeps every span pointing into the
+original characters.
 """
 
 from __future__ import annotations
@@ -47,12 +48,11 @@ _SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212\u00ad]+")
 # mTOR, TrkB, LHb), so that "trd" or "kap" in running text is not a mention.
 _ABBREVIATION = re.compile(r"\S{2,8}")
 _NAME_BREAK = "\x00"
+_HYPHENS = re.compile(r"[\-\u2010\u2011\u2012\u2212\u00ad]+")
 _S, _E = ord("s"), ord("e")
 # "-es" follows s, x, z, ch and sh
 _ENDS_TAKING_ES = np.array([ord(c) for c in "sxz"], dtype=np.uint32)
 _NOT_PLAIN = re.compile("[^a-zA-Z0-9 \n]")
-# A name with more separators than this is written only with all of them, or none.
-_MOST_VARIANTS = 8
 
 
 class Name(NamedTuple):
@@ -72,9 +72,10 @@ class Match(NamedTuple):
 
 
 def _is_abbreviation(name: str) -> bool:
-    upper = sum(c.isupper() for c in name)
-    lower = sum(c.islower() for c in name)
-    return bool(_ABBREVIATION.fullmatch(name)) and upper >= 2 and upper > lower
+    if not _ABBREVIATION.fullmatch(name):
+        return False
+    upper = sum(map(str.isupper, name))
+    return upper >= 2 and upper > sum(map(str.islower, name))
 
 
 def _word_chars(codes: npt.NDArray[np.uint32]) -> npt.NDArray[np.bool_]:
@@ -95,7 +96,7 @@ def normal_form(text: str) -> tuple[str, npt.NDArray[np.int64]]:
 
     >>> normal, offsets = normal_form("Neuro-plasticity\\u2019s rise")
     >>> normal.replace(MARK, "|"), offsets.tolist()[:3]
-    ("|neuroplasticity|'|s|rise|", [0, 0, 1])
+    ("|neuro|plasticity|'|s|rise|", [0, 0, 1])
     """
     codes, offsets = _normal_codes(text)
     return codes.tobytes().decode("utf-32-le"), offsets
@@ -111,12 +112,8 @@ def _normal_codes(text: str) -> tuple[npt.NDArray[np.uint32], npt.NDArray[np.int
     codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
     basic = codes < 0x10000
     codes = np.where(basic, _TABLE[np.where(basic, codes, 0)], codes)
-    hyphens = codes == _HYPHEN
-    doubled = hyphens[1:] & hyphens[:-1]  # "--" stands in for a dash
-    hyphens[1:] &= ~doubled
-    hyphens[:-1] &= ~doubled
-    spaces = (codes == _SPACE) | ((codes == _HYPHEN) & ~hyphens)
-    kept = np.flatnonzero(~spaces & ~hyphens)
+    spaces = (codes == _SPACE) | (codes == _HYPHEN)
+    kept = np.flatnonzero(~spaces)
     if not len(kept):
         return np.zeros(0, dtype=np.uint32), np.zeros(0, dtype=np.int64)
     chars = codes[kept]
@@ -156,25 +153,27 @@ def _keys(spellings: list[str]) -> list[str]:
     return keys
 
 
-def _joins(name: str) -> list[str]:
-    """The ways a name can be written: each space (the lexicon's spaces and hyphens, made
-    spaces) as written, or left out."""
-    parts = name.split(" ")
-    if len(parts) - 1 > _MOST_VARIANTS:
-        return [name]
-    spellings = [parts[0]]
-    for part in parts[1:]:
-        spellings = [s + join + part for s in spellings for join in (" ", "")]
-    return spellings
-
-
-def _written(names: list[Name]) -> list[str]:
-    """Each name in NFC with its separators made single spaces, all in one pass."""
-    joined = _NAME_BREAK.join(name for _, name in names)
+def _written(names: list[str]) -> tuple[list[str], set[int]]:
+    """Each name in NFC with its separators made single spaces, all in one pass; and which
+    names have a hyphen, to be matched closed up too."""
+    joined = _NAME_BREAK.join(names)
     if joined.count(_NAME_BREAK) != max(len(names) - 1, 0):
         raise ValueError("a name of the lexicon holds a NUL character")
-    joined = _SEPARATORS.sub(" ", unicodedata.normalize("NFC", joined))
-    return re.sub(f" ?{_NAME_BREAK} ?", _NAME_BREAK, joined).strip(" ").split(_NAME_BREAK)
+    if not joined.isascii():
+        joined = unicodedata.normalize("NFC", joined)
+    breaks = [m.start() for m in re.finditer(_NAME_BREAK, joined)]
+    hyphenated = {bisect.bisect_left(breaks, m.start()) for m in _HYPHENS.finditer(joined)}
+    joined = _SEPARATORS.sub(" ", joined)
+    written = re.sub(f" ?{_NAME_BREAK} ?", _NAME_BREAK, joined).strip(" ").split(_NAME_BREAK)
+    return written, hyphenated
+
+
+def _spellings(name: str) -> list[str]:
+    """A name with its separators made single spaces and, where it has hyphens, closed up."""
+    name = unicodedata.normalize("NFC", name)
+    spaced = _SEPARATORS.sub(" ", name).strip()
+    closed = _SEPARATORS.sub(" ", _HYPHENS.sub("", name)).strip()
+    return [spaced, closed] if closed != spaced else [spaced]
 
 
 def _key_ends(
@@ -201,27 +200,18 @@ class Matcher:
     ):
         self._names = list(names)
         self._guards = guards
-        written = _written(self._names)
-        forms = (shipped_rules() if rules is None else rules).forms([n for _, n in self._names])
-        spellings: list[str] = []
-        owner: list[int] = []  # the name of each spelling, by its index in the names
-        for index, plain in enumerate(written):
-            if index in forms:
-                others = (_SEPARATORS.sub(" ", form).strip() for form in forms[index])
-                found = [s for form in (plain, *others) for s in _joins(form) if s]
-                spellings += found
-                owner += [index] * len(found)
-            elif " " not in plain:
-                if plain:
-                    spellings.append(plain)
-                    owner.append(index)
-            elif plain.count(" ") == 1:
-                spellings += (plain, plain.replace(" ", ""))
-                owner += (index, index)
-            else:
-                found = _joins(plain)
-                spellings += found
-                owner += [index] * len(found)
+        plain_names = [name for _, name in self._names]
+        spellings, hyphenated = _written(plain_names)
+        forms = (shipped_rules() if rules is None else rules).forms(plain_names)
+        owner = list(range(len(spellings)))  # the name of each spelling, by its index
+        for index in sorted(hyphenated | forms.keys()):
+            found = [
+                s for form in (plain_names[index], *forms.get(index, ())) for s in _spellings(form)
+            ]
+            found = list(dict.fromkeys(found))
+            spellings[index] = found[0]
+            spellings += found[1:]
+            owner += [index] * (len(found) - 1)
         keys = _keys(spellings)
         # A key's number is where it first comes in `keys`; later copies add their names to it.
         first = dict(zip(reversed(keys), range(len(keys) - 1, -1, -1), strict=True))
@@ -234,16 +224,18 @@ class Matcher:
                     shared = self._shared.get(number, (owner[number],))
                     if owner[position] not in shared:
                         self._shared[number] = (*shared, owner[position])
+        capitals = [i for i, name in enumerate(plain_names) if not name.islower()]
         self._exact = {  # the name without separators, for names that match only in capitals
-            i: _SEPARATORS.sub("", name)
-            for i, (_, name) in enumerate(self._names)
-            if 2 <= len(name) <= 8 and not name.islower() and _is_abbreviation(name)
+            i: _SEPARATORS.sub("", plain_names[i])
+            for i in capitals
+            if _is_abbreviation(plain_names[i])
         }
         self._checked = np.isin(np.array(owner, dtype=np.int64), list(self._exact))
         for number, owners in self._shared.items():
             # A name that several concepts share is a mention of the first of them.
             self._shared[number] = tuple(sorted(owners, key=lambda i: self._names[i]))
             self._checked[number] = any(i in self._exact for i in owners)
+        first.pop(MARK, None)  # a name that is nothing but separators
         self.automaton = ahocorasick.Automaton(ahocorasick.STORE_INTS)
         for key, number in first.items():
             self.automaton.add_word(key, number)
