@@ -117,10 +117,15 @@ class Rules:
     def __init__(self, rows: Iterable[tuple[str, str, str]]):
         self.derived: list[_Rule] = []
         self.plural: list[_Rule] = []
-        self.spelling: list[tuple[_Rule, _Rule]] = []  # each way
+        self.spelling: list[tuple[_Rule, _Rule]] = []  # both ways
         for kind, written, also in rows:
             if kind == "spelling":
-                self.spelling.append((_rule(kind, written, also), _rule(kind, also, written)))
+                # the way with the longer literal first: "anti-*" before "anti*"
+                ways = sorted(
+                    [_rule(kind, written, also), _rule(kind, also, written)],
+                    key=lambda way: -len(way.literal),
+                )
+                self.spelling.append((ways[0], ways[1]))
             else:
                 getattr(self, kind).append(_rule(kind, written, also))
         self._triggers = ahocorasick.Automaton()
