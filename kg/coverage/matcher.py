@@ -282,6 +282,8 @@ class Matcher:
             owners = self._shared.get(number) or (self._owner[number],)
             if check:
                 written = text[start:end]
+                if written.islower() and len(owners) == 1:
+                    continue  # the common case: "the" is no mention of THE
                 owners = tuple(i for i in owners if _same_capitals(written, self._exact.get(i)))
             if owners:
                 concept, name = self._names[owners[0]]
