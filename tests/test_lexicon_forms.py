@@ -230,6 +230,14 @@ def test_the_analysis_counts_forms_paraphrases_and_hidden_labels(model: Coverage
     assert "intravenous infusion" not in labels
 
 
+def test_every_row_of_the_lexicon_files_names_a_concept_of_the_graph(model: CoverageModel) -> None:
+    rows = [
+        *(p.concept for p in load_paraphrases(LEXICON_DIR / "paraphrases.tsv")),
+        *(g.concept for g in load_guards(LEXICON_DIR / "guards.tsv").guards),
+    ]
+    assert set(rows) - set(model.concepts) == set()
+
+
 # --- bad data --------------------------------------------------------------------------------
 
 

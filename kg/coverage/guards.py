@@ -12,6 +12,7 @@ words around `_`, the mention, in the alternation syntax of `forms.alternatives`
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from pathlib import Path
 from typing import NamedTuple
 
@@ -73,8 +74,9 @@ class Guards:
         )
 
 
-def load_guards(path: Path) -> Guards:
-    """The guards of a guard table; a bad row is reported with its file and line."""
+def load_guards(path: Path, concepts: Container[str] | None = None) -> Guards:
+    """The guards of a guard table, for `concepts` only if given; a bad row is reported with
+    its file and line."""
     guards = []
     for number, row in read_table(path, ("concept", "written", "context", "note")):
         if not row["concept"].startswith("concept:"):
@@ -95,5 +97,7 @@ def load_guards(path: Path) -> Guards:
         if len(befores) > 1 and len(afters) > 1:
             raise DataError(path, "a context varies on one side of _ only: split the row", number)
         iri = CONCEPT + row["concept"].removeprefix("concept:")
+        if concepts is not None and iri not in concepts:
+            continue
         guards.append(Guard(iri, written, _side(befores, True), _side(afters, False), number))
     return Guards(guards)

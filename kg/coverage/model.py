@@ -11,7 +11,6 @@ import networkx as nx
 from kg.coverage.forms import LEXICON_DIR, load_paraphrases
 from kg.coverage.guards import load_guards
 from kg.coverage.matcher import Matcher, Name
-from kg.errors import DataError
 from kg.query import load_query, run_select
 from kg.site import source_url
 from kg.store import Store
@@ -116,13 +115,10 @@ def load_model(store: Store) -> CoverageModel:
         for r in _rows(store, "concepts")
     }
     names = [Name(str(r["concept"]), str(r["name"])) for r in _rows(store, "lexicon")]
-    paraphrases = load_paraphrases(PARAPHRASES_FILE)
-    guards = load_guards(GUARDS_FILE)
-    for path, uses in ((PARAPHRASES_FILE, paraphrases), (GUARDS_FILE, guards.guards)):
-        for use in uses:
-            if use.concept not in concepts:
-                local = use.concept.rsplit("/", 1)[-1]
-                raise DataError(path, f"concept:{local} is no concept of the graph", use.line)
+    # The lexicon files are written for the shipped graph: with another graph, the rows for
+    # concepts it lacks are passed over.
+    paraphrases = [p for p in load_paraphrases(PARAPHRASES_FILE) if p.concept in concepts]
+    guards = load_guards(GUARDS_FILE, concepts)
     names += [Name(p.concept, p.phrase) for p in paraphrases]
     claims = [
         Claim(
