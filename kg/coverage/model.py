@@ -8,12 +8,16 @@ from typing import Any, NamedTuple
 
 import networkx as nx
 
+from kg.coverage.forms import LEXICON_DIR, load_paraphrases
+from kg.coverage.guards import load_guards
 from kg.coverage.matcher import Matcher, Name
 from kg.query import load_query, run_select
 from kg.site import source_url
 from kg.store import Store
 
 __all__ = [
+    "GUARDS_FILE",
+    "PARAPHRASES_FILE",
     "Claim",
     "ClaimEvent",
     "Concept",
@@ -25,6 +29,8 @@ __all__ = [
 ]
 
 Record = dict[str, Any]
+PARAPHRASES_FILE = LEXICON_DIR / "paraphrases.tsv"
+GUARDS_FILE = LEXICON_DIR / "guards.tsv"
 
 
 class Concept(NamedTuple):
@@ -109,6 +115,11 @@ def load_model(store: Store) -> CoverageModel:
         for r in _rows(store, "concepts")
     }
     names = [Name(str(r["concept"]), str(r["name"])) for r in _rows(store, "lexicon")]
+    # The lexicon files are written for the shipped graph: with another graph, the rows for
+    # concepts it lacks are passed over.
+    paraphrases = [p for p in load_paraphrases(PARAPHRASES_FILE) if p.concept in concepts]
+    guards = load_guards(GUARDS_FILE, concepts)
+    names += [Name(p.concept, p.phrase) for p in paraphrases]
     claims = [
         Claim(
             str(r["claim"]),
@@ -132,7 +143,7 @@ def load_model(store: Store) -> CoverageModel:
     for r in _rows(store, "concept-hierarchy"):
         narrower.setdefault(str(r["broader"]), set()).add(str(r["concept"]))
     return CoverageModel(
-        Matcher(names),
+        Matcher(names, guards=guards),
         names,
         concepts,
         claims,
