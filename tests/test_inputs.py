@@ -35,7 +35,7 @@ def test_every_command_that_reads_the_graph_takes_data() -> None:
         (["export", "--format", "csv", "--out", "{tmp}/csv"], "4 nodes, 3 edges"),
         (["site", "--out", "{tmp}/page.html"], "4 concepts, 3 claims"),
         (["load", "--store", "oxigraph:{tmp}/store"], "tests/fixtures/tiny.ttl"),
-        (["coverage", "{tmp}/article.txt"], "Concepts: 2 of 4 covered"),
+        (["coverage", "{tmp}/article.txt"], "Whole graph: 2 of 4 concepts (50.0%), 1 of 3 claims"),
     ],
     ids=lambda value: value[0] if isinstance(value, list) else "",
 )

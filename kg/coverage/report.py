@@ -54,7 +54,7 @@ def _headline(report: Report) -> list[str]:
     about = " and ".join(score["topic_of"]) or "nothing the graph knows"
     verdicts = Counter(check["verdict"] for check in report["checks"])
     found = [f"{verdicts[v]} {v}" for v in reversed(VERDICTS) if verdicts[v]]
-    items = counted(score["topic_total"], "concept and claim", "concepts and claims")
+    items = counted(score["topic_total"], "concept or claim", "concepts and claims")
     return [
         f"Topic score: {score['topic']}% (grade {score['grade']}), about {about}: "
         f"{score['topic_covered']} of {items} covered",
