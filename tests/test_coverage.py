@@ -522,3 +522,43 @@ def test_read_article_reports_binary(tmp_path: Path) -> None:
     path.write_bytes(b"\x00abc")
     with pytest.raises(DataError, match="is a binary file"):
         read_article(path)
+
+
+# --- the topic score -------------------------------------------------------------------------
+
+
+def topic_score(model: CoverageModel, name: str) -> dict[str, object]:
+    score: dict[str, object] = analyse(model, read_article(CORPUS / name))["score"]
+    return score
+
+
+def test_thorough_articles_score_high_and_a_passing_mention_low(model: CoverageModel) -> None:
+    draft = topic_score(model, "ketamine-draft.md")
+    assert (draft["topic_of"], draft["grade"]) == (["ketamine"], "A")
+    seed = analyse(model, read_article(ROOT / "data/reference/seed-article.txt"))
+    assert seed["score"]["grade"] in {"A", "B"}
+    mention = topic_score(model, "ketamine-mention.txt")
+    assert (mention["topic_of"], mention["grade"]) == (["ketamine"], "F")
+    assert mention["topic"] < 10 < draft["topic"] - 50  # type: ignore[operator]
+
+
+def test_each_article_is_scored_against_its_own_topic(model: CoverageModel) -> None:
+    # a comparator the graph holds is the topic, though ketamine is named too
+    assert topic_score(model, "ect-patient-page.html")["topic_of"] == ["electroconvulsive therapy"]
+    assert topic_score(model, "naltrexone-probe.txt")["topic_of"] == ["naltrexone"]
+    # TMS is not in the graph: the article is about depression, not the ketamine it names once
+    assert topic_score(model, "tms-explainer.txt")["topic_of"] == ["depression"]
+    assert topic_score(model, "off-topic.txt")["topic_of"] == []
+
+
+def test_topic_checklist_holds_the_mechanism_path_and_the_standing(model: CoverageModel) -> None:
+    report = analyse(model, read_article(CORPUS / "ketamine-draft.md"))
+    claims = {i["label"]: i["covered"] for i in report["topic"] if i["kind"] == "claim"}
+    assert claims["ketamine blocks NMDA receptor"] is True
+    assert "antidepressant effect alleviates depression" in claims  # the path's last step
+    assert "ketamine used off-label for treatment-resistant depression" in claims
+    # side effects: the best sourced few, not every one
+    side_effects = [label for label in claims if " has side effect " in label]
+    assert 0 < len(side_effects) <= 3
+    covered = sum(i["covered"] for i in report["topic"])
+    assert report["score"]["topic"] == round(100 * covered / len(report["topic"]), 1)

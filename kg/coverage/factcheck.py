@@ -29,6 +29,8 @@ PASSIVE_GAP = 2
 # Mentions joined to the one before by a comma, "and", "or" or "as well as" are one list of
 # objects: "used off-label for PTSD, anxiety and chronic pain".
 _LIST_JOINER = re.compile(r"^\s*(?:,|,?\s*(?:and|or|as well as|nor)\b)\s*(?:also\s+)?$", re.I)
+# an aside that names something in passing: ", a metabolite of ketamine," "(like ketamine)"
+_ASIDE = re.compile(r"[,(]\s*(?:a|an|the|its|which|who|like|such as|e\.g\.|i\.e\.)\s", re.I)
 # "the NMDA receptor is what ketamine blocks", "the conditions for which it is studied"
 _RELATIVE = re.compile(r"\b(?:what|which|whom)\b", re.I)
 # a subject this close after its cue: "a side effect of ketamine", "offer ketamine"
@@ -103,6 +105,16 @@ def _fits(
     )
 
 
+def _aside(text: str, mention: Mention, before: int) -> bool:
+    """Whether the mention sits in an aside that closes before `before`: "HNK, a metabolite of
+    ketamine, works ..." is about HNK, not ketamine."""
+    opener = max(text.rfind(",", 0, mention.start), text.rfind("(", 0, mention.start))
+    if opener < 0 or not _ASIDE.match(text, opener):
+        return False
+    closers = [i for i in (text.find(",", mention.end), text.find(")", mention.end)) if i >= 0]
+    return bool(closers) and min(closers) < before
+
+
 def _relations(
     model: CoverageModel, text: str, mentions: list[Mention], cue: Cue
 ) -> list[Relation]:
@@ -135,7 +147,14 @@ def _relations(
         if _BY.match(text, cue.end) and not predicate.endswith(" by"):
             subject = next((m for m in after if fits(m, subjects, before, True)), None)
             fitting = [m for m in reversed(before) if fits(m, objects, after, False)][:1]
-        elif subject := next((m for m in reversed(before) if fits(m, subjects, after, True)), None):
+        elif subject := next(
+            (
+                m
+                for m in reversed(before)
+                if fits(m, subjects, after, True) and not _aside(text, m, cue.start)
+            ),
+            None,
+        ):
             candidates = [
                 m for m in after if m is not subject and fits(m, objects, [subject], False)
             ]
