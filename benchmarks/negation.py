@@ -23,11 +23,11 @@ from typing import Any, NamedTuple
 from kg.coverage import find_mentions, load_model, read_article
 from kg.coverage.context import hedged, negated, read_rules
 from kg.store import LocalStore, load_store
+from tests.gold import gold
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = ROOT / "tests/corpus/context.tsv"
 CORPUS = ROOT / "tests/corpus"
-CONCEPT = "https://w3id.org/treatment-kg/concept/"
 
 
 class Case(NamedTuple):
@@ -165,15 +165,6 @@ def on_cases(judge: Judge, labelled: list[Case]) -> tuple[Scores, Scores, float]
     negation = scores([c.negated for c in labelled], [g[0] for g in got])
     hedging = scores([c.hedged for c in labelled], [g[1] for g in got])
     return negation, hedging, per_case
-
-
-def gold(article: Path) -> dict[str, str]:
-    path = article.with_name(article.name.rsplit(".", 1)[0] + ".gold.tsv")
-    with path.open(encoding="utf-8") as rows:
-        return {
-            row["concept"].replace("concept:", CONCEPT): row["status"]
-            for row in csv.DictReader(rows, delimiter="\t")
-        }
 
 
 def on_corpus(medspacy: MedspacyJudge) -> dict[str, tuple[float, float]]:

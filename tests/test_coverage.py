@@ -24,22 +24,12 @@ from kg.errors import DataError
 from kg.store import LocalStore
 from tests.browser import visit
 from tests.conftest import ROOT
+from tests.gold import CONCEPT, gold
 from tests.server import Served
 from tests.test_data import SEED_CONCEPTS
 
 CORPUS = ROOT / "tests/corpus"
-CONCEPT = "https://w3id.org/treatment-kg/concept/"
 ARTICLES = sorted(p for p in CORPUS.iterdir() if p.suffix != ".tsv" and p.name != "README.md")
-
-
-def gold(article: Path) -> dict[str, str]:
-    """concept IRI -> 'mentioned' or 'negated', from the article's hand-made gold list."""
-    path = article.with_name(article.name.rsplit(".", 1)[0] + ".gold.tsv")
-    with path.open(encoding="utf-8") as rows:
-        return {
-            row["concept"].replace("concept:", CONCEPT): row["status"]
-            for row in csv.DictReader(rows, delimiter="\t")
-        }
 
 
 @pytest.fixture(scope="module")
