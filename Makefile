@@ -7,8 +7,12 @@ VENV = .venv
 BIN = $(VENV)/bin
 PIP = $(BIN)/python -m pip install --disable-pip-version-check --quiet
 # Debian packages the tests use: a real Virtuoso server for the external-store tests, and
-# chromium for the browser tests (Playwright drives it; it never downloads a browser).
-SYSTEM_PACKAGES = virtuoso-opensource chromium
+# chromium for the browser tests (Playwright drives it; it never downloads a browser), and npm
+# for the test-only JavaScript tools in tests/node (axe-core, the accessibility checker).
+SYSTEM_PACKAGES = virtuoso-opensource chromium npm
+# The tests' JavaScript tools, exactly as tests/node/package-lock.json pins them; the shipped
+# pages never load them.
+TEST_NODE_TOOLS = tests/node/node_modules/.package-lock.json
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test install install-test system-deps
@@ -26,11 +30,14 @@ $(BIN)/python:
 install: $(BIN)/python
 	$(PIP) -e .
 
-install-test: $(BIN)/python system-deps
+install-test: $(BIN)/python system-deps $(TEST_NODE_TOOLS)
 	$(PIP) -e '.[test]'
 
+$(TEST_NODE_TOOLS): tests/node/package-lock.json | system-deps
+	npm ci --prefix tests/node --no-audit --no-fund
+
 system-deps:
-	@{ command -v virtuoso-t && command -v chromium; } >/dev/null 2>&1 || { \
+	@{ command -v virtuoso-t && command -v chromium && command -v npm; } >/dev/null 2>&1 || { \
 	  echo "Installing $(SYSTEM_PACKAGES) from Debian's packages"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; }
