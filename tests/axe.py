@@ -41,10 +41,10 @@ class Violation:
     targets: tuple[str, ...]  # a CSS selector for each failing element
     summary: str  # axe's "fix any of / all of" advice for the first failing element
 
-    def __repr__(self) -> str:
+    def __str__(self) -> str:
         where = ", ".join(self.targets[:5]) + (" ..." if len(self.targets) > 5 else "")
         advice = " ".join(self.summary.split())
-        return f"\n  {self.id} ({self.impact}): {self.help}\n    at {where}\n    {advice}"
+        return f"{self.id} ({self.impact}): {self.help}\n    at {where}\n    {advice}"
 
 
 @cache
@@ -61,8 +61,8 @@ def axe_violations(
     exclude: Sequence[str] = (),
 ) -> list[Violation]:
     """The page's axe-core violations of the given impacts (all of axe's default rules),
-    leaving out elements matching the `exclude` CSS selectors. A test asserts `== []`; the
-    repr of each names the rule, the elements and the fix."""
+    leaving out elements matching the `exclude` CSS selectors; str() of each names the rule,
+    the elements and the fix."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
         # wrapped in a function so the script runs as a script, not as one expression
         page.evaluate(f"() => {{ {_axe_source()}\n}}")
@@ -72,3 +72,14 @@ def axe_violations(
         for v in found
         if v["impact"] in impacts
     ]
+
+
+def assert_accessible(
+    page: Page,
+    impacts: Sequence[str] = ("serious", "critical"),
+    exclude: Sequence[str] = (),
+) -> None:
+    """Fail, listing every fault in full, if axe-core finds violations of these impacts."""
+    found = axe_violations(page, impacts, exclude)
+    faults = "".join(f"\n  {violation}" for violation in found)
+    assert not found, f"axe-core finds {len(found)} fault(s) on {page.url}:{faults}"
