@@ -78,10 +78,7 @@ function iriCell(iri) {
 function termCell(term) {
   if (term.type === "uri") return iriCell(term.value);
   if (term.type === "bnode") return [element("span", "blank", `_:${term.value}`)];
-  if (term.type === "triple") {
-    const parts = ["subject", "predicate", "object"].map((part) => termText(term.value[part]));
-    return [element("span", "triple", `<< ${parts.join(" ")} >>`)];
-  }
+  if (term.type === "triple") return [element("span", "triple", termText(term))];
   const literal = element("span", "literal", term.value);
   if (term.datatype && NUMERIC.test(term.datatype)) literal.classList.add("number");
   if (term["xml:lang"]) literal.lang = term["xml:lang"];
