@@ -281,13 +281,17 @@ def stats(
 
 @main.command(short_help="List the saved SPARQL queries.")
 def queries() -> None:
-    """List the saved queries in queries/ with their descriptions and parameters."""
-    from kg.query import saved_queries
+    """List the saved queries in queries/ with their descriptions and parameters, under the
+    question each answers."""
+    from kg.query import grouped, saved_queries
 
-    for query in saved_queries():
-        params = " ".join(f"--param {p.name}=<{p.kind}>" for p in query.params.values())
-        click.echo(click.style(query.name, bold=True) + (f"  {params}" if params else ""))
-        click.echo(f"    {query.title}: {query.description}")
+    for number, (group, queries) in enumerate(grouped(saved_queries())):
+        click.echo(("\n" if number else "") + click.style(f"{group}:", underline=True))
+        for query in queries:
+            params = " ".join(f"--param {p.name}=<{p.kind}>" for p in query.params.values())
+            usage = f"{query.name}  {params}" if params else query.name
+            click.echo("  " + click.style(usage, bold=True))
+            click.echo(f"      {query.title}: {query.description}")
 
 
 def _param(values: Sequence[str]) -> dict[str, str]:

@@ -22,6 +22,7 @@ __all__ = [
     "check_syntax",
     "decode_query",
     "describe_syntax_error",
+    "grouped",
     "load_query",
     "parse_query",
     "plain_value",
@@ -39,6 +40,16 @@ PARAM_KINDS = {
     "iri": "an IRI",
     "number": "a number",
 }
+# The questions the saved queries answer, in the order the query page and `kg queries` list
+# them; a `# group:` not named here comes after these, and a query without one under OTHER.
+QUERY_GROUPS = (
+    "Concepts and names",
+    "Mechanisms",
+    "Treatments and status",
+    "Evidence and sources",
+    "Curation",
+)
+OTHER = "Other"
 
 
 # NamedTuples rather than dataclasses: importing dataclasses costs `kg query` 5 ms at start.
@@ -51,7 +62,8 @@ class Param(NamedTuple):
 
 
 class SavedQuery(NamedTuple):
-    """A .rq file and its header lines: `# title:`, `# description:`, `# param ...:`."""
+    """A .rq file and its header lines: `# title:`, `# description:`, `# group:` (the question
+    it answers, see QUERY_GROUPS) and `# param ...:`."""
 
     name: str
     text: str
@@ -59,9 +71,10 @@ class SavedQuery(NamedTuple):
     description: str
     params: dict[str, Param]
     origin: str
+    group: str = OTHER
 
 
-_FIELD = re.compile(r"^#\s*(title|description)\s*:\s*(.*)$")
+_FIELD = re.compile(r"^#\s*(title|description|group)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^#\s*param\s+\??(\w+)\s*(?:\((\w+)\))?\s*:\s*(.*)$")
 
 
@@ -83,13 +96,34 @@ def parse_query(name: str, text: str, origin: str = "query") -> SavedQuery:
                 )
             params[param] = Param(param, kind, description.strip())
     return SavedQuery(
-        name, text, fields.get("title", ""), fields.get("description", ""), params, origin
+        name,
+        text,
+        fields.get("title", ""),
+        fields.get("description", ""),
+        params,
+        origin,
+        fields.get("group") or OTHER,
     )
 
 
 def saved_queries(folder: Path = QUERY_DIR) -> list[SavedQuery]:
     """All saved queries in `folder`, by name."""
     return [load_query(path.stem, folder) for path in sorted(folder.glob("*.rq"))]
+
+
+def grouped(queries: list[SavedQuery]) -> list[tuple[str, list[SavedQuery]]]:
+    """`queries` under the question each answers: QUERY_GROUPS in order, then any other
+    group by name, then OTHER; each group keeps the order it was given."""
+    groups: dict[str, list[SavedQuery]] = {}
+    for query in queries:
+        groups.setdefault(query.group, []).append(query)
+
+    def position(group: str) -> tuple[int, str]:
+        if group in QUERY_GROUPS:
+            return QUERY_GROUPS.index(group), ""
+        return len(QUERY_GROUPS) + (group == OTHER), group
+
+    return [(group, groups[group]) for group in sorted(groups, key=position)]
 
 
 def load_query(name: str, folder: Path = QUERY_DIR) -> SavedQuery:

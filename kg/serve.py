@@ -1,5 +1,6 @@
-"""`kg serve`: one port with the SPARQL 1.1 Protocol endpoint (/sparql), a query page (/), the
-explorer (/explore), the coverage page (/coverage, once built) and /healthz.
+"""`kg serve`: one port with the SPARQL 1.1 Protocol endpoint (/sparql), a query page (/) and
+what it asks for (/api/names, /api/saved/<name>), the explorer (/explore), the coverage page
+(/coverage, once built) and /healthz.
 
 waitress speaks HTTP (guarded against idle and slow clients by kg.connections); queries,
 updates and coverage reports go to kg.workers, which can stop each at its time limit. A query's
@@ -19,11 +20,11 @@ from collections.abc import Callable, Iterable
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, NamedTuple
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, unquote
 
 from kg.endpoint import GRAPH_TYPES, Answer, CoverageRequest, Failure, Request, choose_type
 from kg.errors import QueryError
-from kg.files import QUERY_DIR, SITE_DIR
+from kg.files import SITE_DIR
 from kg.sparql_guard import ServiceRefused, check_service, check_size
 from kg.workers import Busy, Stopping, TimedOut, WorkerDied, WorkerPool
 
@@ -110,7 +111,12 @@ class SparqlApp:
         # most half of them may, so that a burst of large articles cannot keep queries out.
         self.coverage_room = max(1, threads // 2)
         self._coverage_admitted = threading.BoundedSemaphore(self.coverage_room)
-        self.query_page = _render_page("query.html", examples=_examples())
+        from kg.query_page import saved_examples
+        from kg.results import PREFIXES
+
+        examples = saved_examples()
+        self.saved_names = {query["name"] for group in examples for query in group["queries"]}
+        self.query_page = _render_page("query.html", groups=examples, prefixes=PREFIXES)
         self.coverage_page = _render_page("coverage.html")
         self.static = {
             path.relative_to(STATIC_DIR).as_posix(): path
@@ -161,6 +167,12 @@ class SparqlApp:
             if method not in {"GET", "HEAD", "POST"}:
                 return _text(405, f"{method} is not allowed here", [("Allow", "GET, POST")])
             return self._sparql(method, environ)
+        if path == "/api/names" or path.startswith("/api/saved/"):
+            if method not in {"GET", "HEAD"}:
+                return _text(405, f"{method} is not allowed here", [("Allow", "GET")])
+            if path == "/api/names":
+                return self._names()
+            return self._saved(unquote(path.removeprefix("/api/saved/")), environ)
         if path == "/api/coverage":
             if method != "POST":
                 return _text(405, 'POST the article as JSON: {"text": ...}', [("Allow", "POST")])
@@ -246,17 +258,42 @@ class SparqlApp:
         """The worker's answer, or the reply that says why there is none."""
         try:
             reply = self.pool.run(request)
-        except TimedOut as stopped:
-            return _text(503, f"{what} {stopped}", [("Retry-After", "1")])
-        except Busy as busy:
-            return _text(503, f"server busy: {busy}", [("Retry-After", "1")])
-        except Stopping as stopping:
-            return _text(503, f"{what} not answered: {stopping}")
-        except WorkerDied as died:
-            return _text(500, f"the {what} failed: {died}")
+        except (TimedOut, Busy, Stopping, WorkerDied) as error:
+            return _unanswered(error, what)
         if isinstance(reply, Failure):
             return _text(reply.status, reply.message)
         return reply
+
+    def _names(self) -> _Reply:
+        """The labels the query page shows beside IRIs and the concepts its picker offers."""
+        from kg.query_page import PoolStore, page_names
+
+        try:
+            names = page_names(PoolStore(self.pool))
+        except (TimedOut, Busy, Stopping, WorkerDied) as error:
+            return _unanswered(error, "look-up of names")
+        body = json.dumps(names, ensure_ascii=False).encode()
+        return _Reply(200, [("Content-Type", "application/json")], body)
+
+    def _saved(self, name: str, environ: dict[str, Any]) -> _Reply:
+        """A saved query's text with the parameters in the address bound, as by `kg query
+        --param`: `/api/saved/mechanism-path?drug=ketamine&target=neuroplasticity`."""
+        from kg.query_page import PoolStore, bound_query
+
+        if name not in self.saved_names:
+            return _text(404, f"no saved query named '{name}'; the query page lists them")
+        fields = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
+        if any(len(given) > 1 for given in fields.values()):
+            return _text(400, "give each parameter once")
+        values = {param: given[0] for param, given in fields.items()}
+        try:
+            text = bound_query(PoolStore(self.pool), name, values)
+        except (TimedOut, Busy, Stopping, WorkerDied) as error:
+            return _unanswered(error, "binding of parameters")
+        except QueryError as error:
+            return _text(400, str(error))
+        body = json.dumps({"name": name, "query": text}, ensure_ascii=False).encode()
+        return _Reply(200, [("Content-Type", "application/json")], body)
 
     def _coverage(self, environ: dict[str, Any]) -> _Reply:
         """A coverage report of the posted article: {"text", "name", "kind"} in, the JSON
@@ -336,6 +373,17 @@ class SparqlApp:
             return _text(400, f"the request body is not UTF-8 (byte {error.start})")
 
 
+def _unanswered(error: TimedOut | Busy | Stopping | WorkerDied, what: str) -> _Reply:
+    """Why the workers gave no answer, as the reply to send."""
+    if isinstance(error, TimedOut):
+        return _text(503, f"{what} {error}", [("Retry-After", "1")])
+    if isinstance(error, Busy):
+        return _text(503, f"server busy: {error}", [("Retry-After", "1")])
+    if isinstance(error, Stopping):
+        return _text(503, f"{what} not answered: {error}")
+    return _text(500, f"the {what} failed: {error}")
+
+
 def _answered(reply: Answer) -> _Reply:
     headers = [("Content-Type", reply.media_type)]
     note = f"rows={reply.rows}"
@@ -364,31 +412,6 @@ def _service_description(environ: dict[str, Any], allow_update: bool) -> _Reply:
         )
     body = ox.serialize(triples, format=GRAPH_TYPES[media_type], prefixes=_SD_PREFIXES)
     return _Reply(200, [("Content-Type", media_type)], bytes(body or b""))
-
-
-def _examples() -> list[dict[str, Any]]:
-    """The saved queries, for the query page's list of examples. A file there that is not a
-    readable query is left out with a warning: it must not stop the server from starting."""
-    from kg.query import load_query
-
-    examples = []
-    for path in sorted(QUERY_DIR.glob("*.rq")):
-        try:
-            query = load_query(str(path))
-        except (QueryError, OSError) as error:
-            reason = str(error) if str(path) in str(error) else f"{path}: {error}"
-            log.warning("Warning: left out of the query page's examples: %s", reason)
-            continue
-        examples.append(
-            {
-                "name": query.name,
-                "title": query.title,
-                "description": query.description,
-                "params": [param._asdict() for param in query.params.values()],
-                "text": query.text,
-            }
-        )
-    return examples
 
 
 def _render_page(template: str, **values: Any) -> bytes:

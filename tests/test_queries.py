@@ -17,6 +17,7 @@ Rows = list[dict[str, str | int | float | None]]
 CLAIM = "https://w3id.org/treatment-kg/claim/"
 EVENT = "https://w3id.org/treatment-kg/event/"
 PATH = "https://w3id.org/treatment-kg/path/"
+SOURCE = "https://w3id.org/treatment-kg/source/"
 
 
 def _first(rows: Rows, **where: object) -> dict[str, str | int | float | None]:
@@ -375,6 +376,18 @@ EXPECTATIONS["path-steps"] = lambda rows: (
         and rows[0]["status"] == "established"
     )
     or pytest.fail(f"unexpected path steps: {len(rows)} rows")
+)
+
+EXPECTATIONS["labels"] = lambda rows: (
+    (
+        _first(rows, iri="https://w3id.org/treatment-kg/concept/ptsd")["label"]
+        == "post-traumatic stress disorder"
+        and _first(rows, iri="https://w3id.org/treatment-kg/vocab/blocks")["label"] == "blocks"
+        and _first(rows, iri=SOURCE + "drugcentral-esketamine")["label"]
+        == "DrugCentral, esketamine drug card"
+        and len({r["iri"] for r in rows}) == len(rows)  # one label each
+    )
+    or pytest.fail(f"unexpected labels: {len(rows)} rows")
 )
 
 

@@ -19,12 +19,23 @@ def test_queries_lists_every_saved_query_with_its_parameters(kg) -> None:
     result = kg("queries")
     assert result.returncode == 0
     lines = result.stdout.splitlines()
-    assert "neighbourhood  --param concept=<concept>" in lines
+    assert "  neighbourhood  --param concept=<concept>" in lines
     assert (
-        "    Neighbourhood of a concept: Every claim into or out of a concept, with direction, predicate, the concept at the other end, and the claim's status."
+        "      Neighbourhood of a concept: Every claim into or out of a concept, with direction, predicate, the concept at the other end, and the claim's status."
         in lines
     )
-    assert len([line for line in lines if not line.startswith(" ")]) >= 12
+    # under the question each answers, the groups in their set order
+    headings = [line for line in lines if line and not line.startswith(" ")]
+    assert headings == [
+        "Concepts and names:",
+        "Mechanisms:",
+        "Treatments and status:",
+        "Evidence and sources:",
+        "Curation:",
+    ]
+    mechanisms = lines[lines.index("Mechanisms:") + 1 : lines.index("Treatments and status:")]
+    assert "  mechanism-path  --param drug=<concept> --param target=<concept>" in mechanisms
+    assert len([line for line in lines if line.startswith("  ") and line[2] != " "]) >= 12
 
 
 @pytest.mark.parametrize(

@@ -398,10 +398,10 @@ def test_query_page_runs_a_saved_query_offline(
     page.click("button.example[data-name=side-effects]")
     assert page.evaluate("yasgui.getTab().getQuery()") == load_query("side-effects").text
     page.click(".yasqe_queryButton")
-    page.wait_for_selector(".yasr table.dataTable tbody tr")
+    page.wait_for_selector(".yasr table.results tbody tr")
     expected = run_query(shipped_store, load_query("side-effects").text)
     assert isinstance(expected, ox.QuerySolutions)
-    assert page.locator(".yasr table.dataTable tbody tr").count() == len(list(expected))
+    assert page.locator(".yasr table.results tbody tr").count() == len(list(expected))
     assert page.is_hidden("#notice")
     assert seen.errors == []
     assert seen.outside == []
@@ -414,7 +414,7 @@ def test_query_page_says_when_rows_were_cut(browser: Browser, limited: Served) -
     seen.page.click(".yasqe_queryButton")
     seen.page.wait_for_selector("#notice:not([hidden])")
     assert "cut this result at 5 rows" in seen.page.inner_text("#notice")
-    assert seen.page.locator(".yasr table.dataTable tbody tr").count() == 5
+    assert seen.page.locator(".yasr table.results tbody tr").count() == 5
     seen.page.close()
 
 
