@@ -167,11 +167,11 @@ def page_data(store: Store, nodes: list[Record], edges: list[Record]) -> Record:
     concept_groups, claim_groups = load_groups()
     for node, (x, y) in zip(nodes, force_layout(nodes, edges).values(), strict=True):
         node.update(
-            x=x, y=y, slug=_slug(node["label"]), group=concept_groups.index(node["category"])
+            x=x, y=y, slug=_slug(node["label"]), group=concept_groups.group_of(node["category"])
         )
     for e in edges:
         e.update(
-            group=claim_groups.index(e["predicate"]), route=e["predicate"] in claim_groups.routed
+            group=claim_groups.group_of(e["predicate"]), route=e["predicate"] in claim_groups.routed
         )
     paths = _mechanism_paths(store, edges) if nodes else []
     return {

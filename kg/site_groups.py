@@ -33,7 +33,7 @@ class ConceptGroups(NamedTuple):
     groups: list[ConceptGroup]
     of_category: dict[str, int]
 
-    def index(self, category: str) -> int:
+    def group_of(self, category: str) -> int:
         return self.of_category.get(category, len(self.groups) - 1)
 
 
@@ -45,7 +45,7 @@ class ClaimGroups(NamedTuple):
     of_predicate: dict[str, int]
     routed: set[str]
 
-    def index(self, predicate: str) -> int:
+    def group_of(self, predicate: str) -> int:
         return self.of_predicate.get(predicate, self.names.index("other"))
 
 
