@@ -182,7 +182,7 @@ function showView(name) {
     nodes.update(moved);
   }
   setViewMembers();
-  refresh();
+  if (previous !== name || name === "treatments") refresh();
   fitView();
 }
 
@@ -317,6 +317,7 @@ function clearAll() {
   network.unselectAll();
   details.hidden = true;
   network.setSize("100%", "100%");
+  if (state.view !== "list") fitView();
   address("");
 }
 
@@ -573,27 +574,54 @@ function findRoutes(fromId, toId) {
   return { from: fromId, to: toId, direct, routes };
 }
 
-const touchedNodes = new Set();
-const touchedEdges = new Set();
+// The rest of the graph dimmed by a veil drawn over each frame, with the kept claims and
+// concepts drawn again on top: no option of the thousands of other items changes.
+let kept = null;
 
-// The rest of the graph dimmed: a global opacity, with the kept items (and any item given an
-// opacity before) set one by one, so that a large graph updates only the items that change.
 function highlight(nodeIds, edgeIds) {
-  const keepNodes = new Set(nodeIds);
-  const keepEdges = new Set(edgeIds);
-  const dimming = keepNodes.size > 0;
-  network.setOptions({ nodes: { opacity: dimming ? DIMMED : 1 },
-    edges: { color: { opacity: dimming ? DIMMED : 1 } } });
-  keepNodes.forEach((id) => touchedNodes.add(id));
-  keepEdges.forEach((id) => touchedEdges.add(id));
-  nodes.update([...touchedNodes].map((id) => ({
-    id, opacity: !dimming || keepNodes.has(id) ? 1 : DIMMED,
-  })));
-  edges.update([...touchedEdges].map((id) => ({
-    id,
-    color: { ...edgeColour(edgeById.get(id)), opacity: !dimming || keepEdges.has(id) ? 1 : DIMMED },
-    width: keepEdges.has(id) ? 3 : 1.5,
-  })));
+  kept = nodeIds.length ? { nodes: nodeIds, edges: edgeIds } : null;
+  network.redraw();
+}
+
+function visibleArea() {
+  const canvas = network.canvas.frame.canvas;
+  const topLeft = network.DOMtoCanvas({ x: 0, y: 0 });
+  const bottomRight = network.DOMtoCanvas({ x: canvas.clientWidth, y: canvas.clientHeight });
+  return { left: topLeft.x, top: topLeft.y, right: bottomRight.x, bottom: bottomRight.y };
+}
+
+network.on("afterDrawing", (ctx) => {
+  if (!kept) return;
+  const area = visibleArea();
+  ctx.save();
+  ctx.globalAlpha = 1 - DIMMED;
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(area.left, area.top, area.right - area.left, area.bottom - area.top);
+  ctx.restore();
+  const drawn = kept.edges.map((id) => network.body.edges[id]).filter((e) => e && e.connected);
+  drawn.forEach((e) => e.draw(ctx));
+  drawn.forEach((e) => e.drawArrows(ctx));
+  kept.nodes.forEach((id) => { if (network.body.nodes[id]) network.body.nodes[id].draw(ctx); });
+});
+
+// vis-network draws every edge in every frame, even far off screen, which is most of a redraw
+// of thousands of edges; edges whose box misses the visible area are left out of the frame.
+for (const name of ["_drawEdges", "_drawArrows"]) {
+  const draw = network.renderer[name];
+  network.renderer[name] = function drawVisibleEdges(ctx) {
+    const all = this.body.edgeIndices;
+    const area = visibleArea();
+    this.body.edgeIndices = all.filter((id) => {
+      const { from, to } = this.body.edges[id];
+      return from && to && Math.min(from.x, to.x) <= area.right && Math.max(from.x, to.x) >= area.left
+        && Math.min(from.y, to.y) <= area.bottom && Math.max(from.y, to.y) >= area.top;
+    });
+    try {
+      draw.call(this, ctx);
+    } finally {
+      this.body.edgeIndices = all;
+    }
+  };
 }
 
 function stepItem(edge) {
