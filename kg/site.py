@@ -160,29 +160,56 @@ def _views(nodes: list[Record], edges: list[Record], paths: list[Record]) -> Rec
     }
 
 
+# what only the details, the search and the list view read: sent apart, as JSON the page parses
+# when first needed, so that a large graph draws without compiling it
+NODE_DETAILS = ("definition", "synonyms", "identifiers")
+EDGE_DETAILS = ("note", "sources")
+
+
 def page_data(store: Store, nodes: list[Record], edges: list[Record]) -> Record:
     """Everything the page shows: nodes with slug, group and force-layout position, edges with
     their predicate group and whether routes follow them, the groups, the mechanism paths and
-    the positions of the other views."""
+    the positions of the other views; and apart, under "details", the nodes' definitions,
+    names and identifiers and the claims' notes and sources."""
     concept_groups, claim_groups = load_groups()
-    for node, (x, y) in zip(nodes, force_layout(nodes, edges).values(), strict=True):
-        node.update(
-            x=x, y=y, slug=_slug(node["label"]), group=concept_groups.group_of(node["category"])
-        )
-    for e in edges:
-        e.update(
-            group=claim_groups.group_of(e["predicate"]), route=e["predicate"] in claim_groups.routed
-        )
+    positions = force_layout(nodes, edges)
     paths = _mechanism_paths(store, edges) if nodes else []
+    views = _views(nodes, edges, paths)
     return {
-        "nodes": nodes,
-        "edges": edges,
+        "nodes": [
+            {
+                "id": n["id"],
+                "label": n["label"],
+                "category": n["category"],
+                "group": concept_groups.group_of(n["category"]),
+                "slug": _slug(n["label"]),
+                "x": positions[n["id"]][0],
+                "y": positions[n["id"]][1],
+            }
+            for n in nodes
+        ],
+        "edges": [
+            {
+                "id": e["id"],
+                "from": e["from"],
+                "to": e["to"],
+                "label": e["label"],
+                "status": e["status"],
+                "group": claim_groups.group_of(e["predicate"]),
+                "route": e["predicate"] in claim_groups.routed,
+            }
+            for e in edges
+        ],
         "groups": [g._asdict() for g in concept_groups.groups],
         "claimGroups": claim_groups.names,
         "paths": paths,
-        "views": _views(nodes, edges, paths),
+        "views": views,
         "font": FONT_SIZE,
         "nodeSize": NODE_SIZE,
+        "details": {
+            "nodes": {n["id"]: {k: n[k] for k in NODE_DETAILS} for n in nodes},
+            "edges": {e["id"]: {k: e[k] for k in EDGE_DETAILS} for e in edges},
+        },
     }
 
 
@@ -196,7 +223,10 @@ def render_page(data: Record, title: str) -> str:
         loader=ChoiceLoader([FileSystemLoader(TEMPLATE_DIR), FileSystemLoader(vis_templates)]),
         autoescape=select_autoescape(default=True),
     )
-    return environment.get_template("explorer.html").render(heading=title, data=data)
+    graph = {k: v for k, v in data.items() if k != "details"}
+    return environment.get_template("explorer.html").render(
+        heading=title, graph=graph, details=data["details"]
+    )
 
 
 def build_site(

@@ -8,6 +8,14 @@ const DIMMED = 0.15;
 const LABEL_ABOVE = -(2 * DATA.nodeSize + 1.3 * DATA.font + 10);
 
 const byId = new Map(DATA.nodes.map((n) => [n.id, n]));
+let detailsCache;
+// definitions, names, identifiers, notes and sources, parsed on first use
+function detailsData() {
+  if (!detailsCache) detailsCache = JSON.parse(document.getElementById("details-data").textContent);
+  return detailsCache;
+}
+const nodeDetails = (id) => detailsData().nodes[id];
+const edgeDetails = (id) => detailsData().edges[id];
 const edgeById = new Map(DATA.edges.map((e) => [e.id, e]));
 const bySlug = new Map();
 DATA.nodes.forEach((n) => { if (!bySlug.has(n.slug)) bySlug.set(n.slug, n.id); });
@@ -62,35 +70,31 @@ function viewPosition(view, node) {
   return { x: node.x, y: node.y, above: false };
 }
 
+// colour and shape come from vis-network groups, and only what differs from the defaults is
+// set on an item, so that thousands of items are created quickly
 function visNode(n, view) {
-  const group = DATA.groups[n.group];
   const at = viewPosition(view, n);
-  return {
-    id: n.id,
-    label: n.label,
-    title: n.label + " (" + n.category + ")",
-    x: at.x,
-    y: at.y,
-    shape: group.shape,
-    font: { vadjust: at.above ? LABEL_ABOVE : 0 },
-    color: { background: group.colour, border: group.colour },
-  };
+  const node = { id: n.id, label: n.label, title: n.label + " (" + n.category + ")",
+    x: at.x, y: at.y, group: "g" + n.group };
+  if (at.above) node.font = { vadjust: LABEL_ABOVE };
+  return node;
 }
 
-function edgeColour(e) {
-  return { color: e.status === "debated" ? DEBATED : ESTABLISHED, highlight: "#0969da" };
-}
+const visGroups = Object.fromEntries(DATA.groups.map((g, i) => ["g" + i, {
+  shape: g.shape, color: { background: g.colour, border: g.colour },
+}]));
 
 const nodes = new vis.DataSet(DATA.nodes.map((n) => visNode(n, state.view)));
-const edges = new vis.DataSet(DATA.edges.map((e) => ({
-  id: e.id,
-  from: e.from,
-  to: e.to,
-  title: byId.get(e.from).label + " " + e.label + " " + byId.get(e.to).label
-    + (e.status === "debated" ? " (debated)" : ""),
-  dashes: e.status === "debated",
-  color: edgeColour(e),
-})));
+const edges = new vis.DataSet(DATA.edges.map((e) => {
+  const edge = { id: e.id, from: e.from, to: e.to,
+    title: byId.get(e.from).label + " " + e.label + " " + byId.get(e.to).label };
+  if (e.status === "debated") {
+    edge.title += " (debated)";
+    edge.dashes = true;
+    edge.color = { color: DEBATED, highlight: DEBATED };
+  }
+  return edge;
+}));
 
 function setViewMembers() {
   const view = VIEWS[state.view];
@@ -127,8 +131,10 @@ const network = new vis.Network(document.getElementById("network"),
     physics: { enabled: false },
     layout: { improvedLayout: false },
     interaction: { hover: true, tooltipDelay: 150, hideEdgesOnDrag: DATA.nodes.length > 1000 },
+    groups: visGroups,
     nodes: { size: DATA.nodeSize, borderWidth: 2, font: { size: DATA.font, color: "#1f2328" } },
-    edges: { arrows: { to: { enabled: true, scaleFactor: 0.6 } }, smooth: false, width: 1.5 },
+    edges: { arrows: { to: { enabled: true, scaleFactor: 0.6 } }, smooth: false, width: 1.5,
+      color: { color: ESTABLISHED, highlight: "#0969da" } },
   });
 
 function fitView() {
@@ -206,7 +212,7 @@ const detailsBody = document.getElementById("details-body");
 function sourcesOf(edge) {
   const sources = el("span", null, "sources");
   // supporting sources first, so that "contested by" reads as applying to what follows it only
-  const ordered = [...edge.sources].sort(
+  const ordered = [...edgeDetails(edge.id).sources].sort(
     (a, b) => (a.role === "contests") - (b.role === "contests"),
   );
   ordered.forEach((source, i) => {
@@ -235,7 +241,8 @@ function claimItem(edge, direction) {
     : byId.get(other).label + " " + edge.label + " this";
   item.append(conceptLink(other, statement));
   if (edge.status === "debated") item.append(" ", statusOf(edge));
-  if (edge.note) item.append(el("span", edge.note, "note"));
+  const { note } = edgeDetails(edge.id);
+  if (note) item.append(el("span", note, "note"));
   item.append(sourcesOf(edge));
   return item;
 }
@@ -256,14 +263,15 @@ function showDetails(id) {
   openDetails((panel) => {
     panel.append(el("h2", node.label, "concept"),
       el("p", node.category + " · " + DATA.groups[node.group].name, "category"));
-    if (node.definition) panel.append(el("p", node.definition, "definition"));
-    if (node.synonyms.length) {
-      panel.append(el("h2", "Also called"), el("p", node.synonyms.join(", "), "synonyms"));
+    const { definition, synonyms, identifiers } = nodeDetails(id);
+    if (definition) panel.append(el("p", definition, "definition"));
+    if (synonyms.length) {
+      panel.append(el("h2", "Also called"), el("p", synonyms.join(", "), "synonyms"));
     }
-    if (node.identifiers.length) {
+    if (identifiers.length) {
       panel.append(el("h2", "Identifiers"));
       const list = el("ul", null, "identifiers");
-      node.identifiers.forEach((identifier) => {
+      identifiers.forEach((identifier) => {
         const item = el("li");
         item.append(link(identifier.curie, identifier.url));
         if (identifier.match !== "exactMatch") item.append(" (" + identifier.match + ")");
@@ -325,11 +333,19 @@ document.getElementById("details-close").addEventListener("click", clearAll);
 
 // ---- search -------------------------------------------------------------------------------
 
-const names = [];
-DATA.nodes.forEach((n) => {
-  names.push({ id: n.id, name: n.label, lower: n.label.toLowerCase(), via: null });
-  n.synonyms.forEach((s) => names.push({ id: n.id, name: s, lower: s.toLowerCase(), via: n.label }));
-});
+let nameList;
+// every label and synonym, built on the first search
+function names() {
+  if (nameList) return nameList;
+  nameList = [];
+  DATA.nodes.forEach((n) => {
+    nameList.push({ id: n.id, name: n.label, lower: n.label.toLowerCase(), via: null });
+    nodeDetails(n.id).synonyms.forEach((s) => nameList.push({
+      id: n.id, name: s, lower: s.toLowerCase(), via: n.label,
+    }));
+  });
+  return nameList;
+}
 const search = document.getElementById("search");
 const suggestions = document.getElementById("suggestions");
 
@@ -349,7 +365,7 @@ function activate(index) {
 
 function matches(query, limit) {
   const ranked = [];
-  for (const n of names) {
+  for (const n of names()) {
     const at = n.lower.indexOf(query);
     if (at >= 0) ranked.push([at, n.name.length, n]);
   }
@@ -504,15 +520,22 @@ document.getElementById("hide-debated").addEventListener("change", (event) => {
 // ---- routes -------------------------------------------------------------------------------
 
 const datalist = document.getElementById("concept-names");
-DATA.nodes.map((n) => n.label).sort().forEach((label) => {
-  const option = el("option");
-  option.value = label;
-  datalist.append(option);
+// the route inputs' suggestions, filled when a route input is first used
+function fillDatalist() {
+  if (datalist.firstChild) return;
+  datalist.replaceChildren(...DATA.nodes.map((n) => n.label).sort().map((label) => {
+    const option = el("option");
+    option.value = label;
+    return option;
+  }));
+}
+["route-from", "route-to"].forEach((id) => {
+  document.getElementById(id).addEventListener("focus", fillDatalist);
 });
 
 function conceptNamed(text) {
   const wanted = text.trim().toLowerCase();
-  const found = names.find((n) => n.lower === wanted);
+  const found = names().find((n) => n.lower === wanted);
   return found ? found.id : (bySlug.get(wanted) || null);
 }
 
@@ -628,7 +651,8 @@ function stepItem(edge) {
   const item = el("li");
   item.append(conceptLink(edge.from, byId.get(edge.from).label), " " + edge.label + " ",
     conceptLink(edge.to, byId.get(edge.to).label), " · ", statusOf(edge));
-  if (edge.note) item.append(el("span", edge.note, "note"));
+  const { note } = edgeDetails(edge.id);
+  if (note) item.append(el("span", note, "note"));
   item.append(sourcesOf(edge));
   return item;
 }
@@ -712,8 +736,8 @@ function listEntry(node) {
   const item = el("li");
   const heading = el("h3");
   heading.append(conceptLink(node.id, node.label));
-  item.append(heading, el("p", node.category + (node.definition ? ": " + node.definition : ""),
-    "note"));
+  const { definition } = nodeDetails(node.id);
+  item.append(heading, el("p", node.category + (definition ? ": " + definition : ""), "note"));
   const claims = outgoing.get(node.id) || [];
   if (claims.length) {
     const list = el("ul");
@@ -726,7 +750,7 @@ function listEntry(node) {
 function renderList() {
   const query = listFilter.value.trim().toLowerCase();
   const wanted = DATA.nodes.filter((n) => !query || n.label.toLowerCase().includes(query)
-    || n.synonyms.some((s) => s.toLowerCase().includes(query))
+    || nodeDetails(n.id).synonyms.some((s) => s.toLowerCase().includes(query))
     || (outgoing.get(n.id) || []).some((e) => (e.label + " " + byId.get(e.to).label)
       .toLowerCase().includes(query)));
   wanted.sort((a, b) => a.label.localeCompare(b.label));
