@@ -106,26 +106,28 @@ def _interactive(browser: Browser, page_file: Path, flag: str, runs: int = RUNS)
     return statistics.median(times)
 
 
-# milliseconds for each interaction, a redraw included; the route runs from the start of a
-# claim that routes pass along to a concept two such claims ahead
-INTERACTIONS = """() => {
+# milliseconds for each interaction until the frame after it is painted; the route runs from
+# the start of a claim that routes pass along to a concept two such claims ahead
+INTERACTIONS = """async () => {
   const explorer = window.explorer;
-  const time = (action) => {
+  const painted = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
+  const time = async (action) => {
+    await painted();
     const start = performance.now();
     action();
-    explorer.network.redraw();
+    await painted();
     return performance.now() - start;
   };
   const ids = DATA.nodes.map((n) => n.id);
   const first = DATA.edges.find((e) => e.route && DATA.edges.some((f) => f.route && f.from === e.to));
   const second = first && DATA.edges.find((f) => f.route && f.from === first.to);
-  const select = time(() => explorer.select(ids[Math.floor(ids.length / 2)]));
-  const search = time(() => {
+  const select = await time(() => explorer.select(ids[Math.floor(ids.length / 2)]));
+  const search = await time(() => {
     const box = document.getElementById("search");
     box.value = DATA.nodes[ids.length - 1].label.slice(0, 12);
     box.dispatchEvent(new Event("input"));
   });
-  const route = time(() => explorer.routeBetween(first ? first.from : ids[0],
+  const route = await time(() => explorer.routeBetween(first ? first.from : ids[0],
     second ? second.to : ids[ids.length - 1]));
   return [select, search, route];
 }"""

@@ -603,7 +603,7 @@ let kept = null;
 
 function highlight(nodeIds, edgeIds) {
   kept = nodeIds.length ? { nodes: nodeIds, edges: edgeIds } : null;
-  network.redraw();
+  network.body.emitter.emit("_requestRedraw");
 }
 
 function visibleArea() {
@@ -627,17 +627,40 @@ network.on("afterDrawing", (ctx) => {
   kept.nodes.forEach((id) => { if (network.body.nodes[id]) network.body.nodes[id].draw(ctx); });
 });
 
+// Whether the segment from a to b crosses the rectangle (Liang-Barsky clipping).
+function crosses(a, b, area) {
+  let [low, high] = [0, 1];
+  const dx = b.x - a.x;
+  const dy = b.y - a.y;
+  for (const [p, q] of [[-dx, a.x - area.left], [dx, area.right - a.x],
+    [-dy, a.y - area.top], [dy, area.bottom - a.y]]) {
+    if (p === 0) {
+      if (q < 0) return false;
+    } else if (p < 0) {
+      low = Math.max(low, q / p);
+    } else {
+      high = Math.min(high, q / p);
+    }
+    if (low > high) return false;
+  }
+  return true;
+}
+
 // vis-network draws every edge in every frame, even far off screen, which is most of a redraw
-// of thousands of edges; edges whose box misses the visible area are left out of the frame.
+// of thousands of edges; edges that miss the visible area are left out of the frame.
 for (const name of ["_drawEdges", "_drawArrows"]) {
   const draw = network.renderer[name];
   network.renderer[name] = function drawVisibleEdges(ctx) {
     const all = this.body.edgeIndices;
     const area = visibleArea();
+    const margin = 20 / network.getScale(); // an arrowhead or a line's width beyond its ends
+    area.left -= margin;
+    area.top -= margin;
+    area.right += margin;
+    area.bottom += margin;
     this.body.edgeIndices = all.filter((id) => {
       const { from, to } = this.body.edges[id];
-      return from && to && Math.min(from.x, to.x) <= area.right && Math.max(from.x, to.x) >= area.left
-        && Math.min(from.y, to.y) <= area.bottom && Math.max(from.y, to.y) >= area.top;
+      return from && to && crosses(from, to, area);
     });
     try {
       draw.call(this, ctx);
