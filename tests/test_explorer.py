@@ -14,6 +14,7 @@ from kg.errors import DataError
 from kg.site import build_site
 from kg.site_groups import EXPLORER_DIR, load_groups
 from kg.store import LocalStore, load_store
+from tests.axe import axe_violations
 from tests.browser import visit
 
 CONCEPT = "https://w3id.org/treatment-kg/concept/"
@@ -271,6 +272,25 @@ def test_legend_counts_and_only(open_page) -> None:
     assert page.evaluate("window.explorer.network.body.nodeIndices.length") == 18
     page.click('#group-filters button[aria-label="None groups"]')
     assert page.evaluate("window.explorer.network.body.nodeIndices.length") == 0
+
+
+@pytest.mark.parametrize("size", [DESKTOP, TABLET, PHONE], ids=["desktop", "tablet", "phone"])
+def test_axe_finds_nothing_serious(open_page, size: tuple[int, int]) -> None:
+    page = open_page(size, "#route=ketamine,neuroplasticity")
+    found = axe_violations(page)
+    page.keyboard.press("Escape")
+    page.fill("#search", "ket")
+    found += axe_violations(page)
+    page.keyboard.press("Enter")
+    found += axe_violations(page)
+    if size[0] < 900:
+        page.click("#drawer-button")
+        found += axe_violations(page)
+        page.click("#drawer-close")
+    page.click('#views [data-view="list"]')
+    page.fill("#list-filter", "nmda")
+    found += axe_violations(page)
+    assert not found, "\n".join(str(v) for v in found)
 
 
 def _contrast(colour: str) -> float:
