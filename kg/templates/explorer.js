@@ -624,7 +624,9 @@ network.on("afterDrawing", (ctx) => {
   const drawn = kept.edges.map((id) => network.body.edges[id]).filter((e) => e && e.connected);
   drawn.forEach((e) => e.draw(ctx));
   drawn.forEach((e) => e.drawArrows(ctx));
-  kept.nodes.forEach((id) => { if (network.body.nodes[id]) network.body.nodes[id].draw(ctx); });
+  // a node's label beside it is drawn by the function its draw returns
+  kept.nodes.map((id) => network.body.nodes[id]).filter((n) => n && nodeShown(n.id))
+    .map((n) => n.draw(ctx)).forEach((drawn) => drawn.drawExternalLabel?.());
 });
 
 // Whether the segment from a to b crosses the rectangle (Liang-Barsky clipping).
