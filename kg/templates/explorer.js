@@ -648,21 +648,29 @@ function crosses(a, b, area) {
   return true;
 }
 
-// vis-network draws every edge in every frame, even far off screen, which is most of a redraw
-// of thousands of edges; edges that miss the visible area are left out of the frame.
-for (const name of ["_drawEdges", "_drawArrows"]) {
+const inside = (point, area) => point.x >= area.left && point.x <= area.right
+  && point.y >= area.top && point.y <= area.bottom;
+
+// vis-network draws every edge and arrowhead in every frame, even far off screen, which is
+// most of a redraw of thousands of edges: a frame leaves out the edges that miss the visible
+// area and the arrowheads (at the `to` end) outside it.
+const DRAWN = {
+  _drawEdges: (edge, area) => crosses(edge.from, edge.to, area),
+  _drawArrows: (edge, area) => inside(edge.to, area),
+};
+for (const [name, drawn] of Object.entries(DRAWN)) {
   const draw = network.renderer[name];
   network.renderer[name] = function drawVisibleEdges(ctx) {
     const all = this.body.edgeIndices;
     const area = visibleArea();
-    const margin = 20 / network.getScale(); // an arrowhead or a line's width beyond its ends
+    const margin = 30 / network.getScale(); // a node, its arrowhead or a line's width
     area.left -= margin;
     area.top -= margin;
     area.right += margin;
     area.bottom += margin;
     this.body.edgeIndices = all.filter((id) => {
-      const { from, to } = this.body.edges[id];
-      return from && to && crosses(from, to, area);
+      const edge = this.body.edges[id];
+      return edge.from && edge.to && drawn(edge, area);
     });
     try {
       draw.call(this, ctx);
@@ -831,4 +839,8 @@ window.explorer = {
   network, nodes, edges, nodeView, edgeView, select, showDetails, findRoutes, routeBetween,
   showView, state, matches,
 };
-network.once("afterDrawing", () => { window.explorerReady = true; });
+network.once("afterDrawing", () => {
+  window.explorerReady = true;
+  // the details and the names to search, read while the visitor looks at the first view
+  (window.requestIdleCallback || setTimeout)(names);
+});
