@@ -247,14 +247,25 @@ function claimItem(edge, direction) {
   return item;
 }
 
-// the canvas is resized at once when the panel opens or closes, so that a fit that follows
-// fills the space left
+// The canvas takes its new size at once when the panel opens or closes, so that a fit that
+// follows fills the space left, but draws nothing then: the fit, focus or selection that
+// follows draws the one frame (a frame of thousands of edges costs a few hundred ms).
+function resizeQuietly() {
+  network.renderer.allowRedraw = false;
+  try {
+    network.setSize("100%", "100%");
+  } finally {
+    network.renderer.allowRedraw = true;
+  }
+  network.body.emitter.emit("_requestRedraw");
+}
+
 function openDetails(build) {
   detailsBody.replaceChildren();
   build(detailsBody);
   details.hidden = false;
   details.scrollTop = 0;
-  network.setSize("100%", "100%");
+  resizeQuietly();
 }
 
 function showDetails(id) {
@@ -319,12 +330,17 @@ network.on("click", (params) => {
   if (params.nodes.length) select(params.nodes[0]);
 });
 
+// vis-network's unselectAll draws a frame at once; an empty selection waits for the next one
+function unselect() {
+  network.setSelection({ nodes: [], edges: [] });
+}
+
 function clearAll() {
   clearRoute();
   state.selected = null;
-  network.unselectAll();
+  unselect();
   details.hidden = true;
-  network.setSize("100%", "100%");
+  resizeQuietly();
   if (state.view !== "list") fitView();
   address("");
 }
@@ -703,7 +719,7 @@ function showRoutes(found) {
   if (!inView([...routeNodes])) showView("everything");
   state.route = found;
   state.selected = null;
-  network.unselectAll();
+  unselect();
   highlight([...routeNodes], [...routeEdges]);
   const summary = found.routes.length || found.direct.length
     ? counted(found.routes.length, "route") + " and " + counted(found.direct.length, "direct claim")
