@@ -110,9 +110,19 @@ def test_the_graph_gets_the_room(open_page, size: tuple[int, int]) -> None:
         "(() => { const c = document.querySelector('#network canvas').getBoundingClientRect();"
         " return [c.width, c.height]; })()"
     )
+    page.wait_for_timeout(500)
+    assert (
+        page.evaluate("document.querySelector('#network canvas').getBoundingClientRect().height")
+        == height
+    )  # the canvas does not grow with each resize of vis-network's
     if size[0] < 900:
         assert width == size[0]
         assert height >= 0.6 * size[1]
+        # too narrow for the whole mechanism at a readable size: its start, readable
+        boxes = page.evaluate(LABEL_BOXES)
+        assert min(b["size"] for b in boxes) >= 12
+        shown = {b["label"] for b in boxes if b["right"] > 0 and b["left"] < width}
+        assert {"ketamine", "NMDA receptor", "esketamine"} <= shown
         assert page.is_hidden("#tools")  # filters wait in the drawer
         page.click("#drawer-button")
         assert page.is_visible("#route-from")

@@ -137,8 +137,20 @@ const network = new vis.Network(document.getElementById("network"),
       color: { color: ESTABLISHED, highlight: "#0969da" } },
   });
 
+const READABLE = 12 / DATA.font; // the least zoom at which labels are 12 px on screen
+
+// The whole view on the screen; on a screen too narrow for its labels to be read, its start
+// (the drugs, on the left) at a readable size, the rest a drag away.
 function fitView() {
   network.fit({ animation: false, maxZoomLevel: 1.6 });
+  if (state.view === "everything" || network.getScale() >= READABLE) return;
+  const at = Object.values(network.getPositions(nodeView.getIds()));
+  if (!at.length) return;
+  const left = Math.min(...at.map((p) => p.x)) - 6 * DATA.font;
+  const middle = (Math.min(...at.map((p) => p.y)) + Math.max(...at.map((p) => p.y))) / 2;
+  const width = network.canvas.frame.canvas.clientWidth;
+  network.moveTo({ position: { x: left + width / 2 / READABLE, y: middle }, scale: READABLE,
+    animation: false });
 }
 
 document.getElementById("summary").textContent = counted(DATA.nodes.length, "concept") + ", "
