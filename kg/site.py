@@ -1,9 +1,12 @@
-"""Build the explorer: one offline HTML page with the graph laid out by networkx and drawn by
-vis-network through pyvis, with search, filters, a legend, a details panel and a route view."""
+"""Build the explorer: one offline HTML page with the graph laid out here (kg/site_layout.py)
+and drawn by vis-network (shipped with pyvis), opening on the mechanism paths, with views of
+treatments and of everything, search, group filters, a legend, details, routes, deep links
+and a list view as a text alternative."""
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -11,6 +14,8 @@ import networkx as nx
 
 from kg.files import SITE_DIR, STDOUT, write_atomically
 from kg.query import load_query, resolve_concept, run_select
+from kg.site_groups import VOCAB, load_groups
+from kg.site_layout import FONT_SIZE, NODE_SIZE, force_layout, mechanism_layout, treatment_layout
 from kg.store import Store
 from kg.wording import counted
 
@@ -19,12 +24,16 @@ __all__ = [
     "SiteReport",
     "build_site",
     "explorer_data",
+    "page_data",
     "render_page",
     "source_url",
 ]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
-LAYOUT_SEED = 7
+# the claims the treatments view shows: what a treatment is for, or was tried for
+TREATMENT_PREDICATES = {
+    VOCAB + p for p in ("treats", "approvedFor", "usedOffLabelFor", "studiedFor")
+}
 
 Record = dict[str, Any]
 
@@ -101,47 +110,123 @@ def _neighbourhood(nodes: list[Record], edges: list[Record], centre: str, depth:
     return set(nx.ego_graph(graph, centre, radius=depth).nodes)
 
 
-def _layout(nodes: list[Record], edges: list[Record]) -> None:
-    """Seeded force-directed positions, so that unchanged data gives the same page, and sizes
-    by degree. igraph's Fruchterman-Reingold runs in C: 0.4 s for 5,000 nodes, where
-    networkx's spring_layout took 45 s."""
-    import random
+def _mechanism_paths(store: Store, edges: list[Record]) -> list[Record]:
+    """The mechanism paths with their claims in order: established first, then those of the
+    drug with the most paths, so the best-supported account of the best-studied drug leads."""
+    known = {e["id"] for e in edges}
+    paths: dict[str, Record] = {}
+    for r in _rows(store, "path-steps"):
+        path = paths.setdefault(
+            str(r["path"]),
+            {
+                "id": str(r["path"]),
+                "label": str(r["label"]),
+                "drug": str(r["drug"]),
+                "condition": str(r["condition"]),
+                "status": str(r["status"]),
+                "steps": [],
+            },
+        )
+        path["steps"].append((int(r["position"]), str(r["claim"])))
+    result = []
+    for path in paths.values():
+        claims = [claim for _, claim in sorted(path.pop("steps"))]
+        if all(c in known for c in claims):
+            result.append({**path, "claims": claims})
+    per_drug = Counter(p["drug"] for p in result)
+    return sorted(
+        result, key=lambda p: (p["status"] != "established", -per_drug[p["drug"]], p["label"])
+    )
 
-    import igraph
 
-    index = {node["id"]: i for i, node in enumerate(nodes)}
-    pairs = sorted({(index[e["from"]], index[e["to"]]) for e in edges if e["from"] != e["to"]})
-    graph = igraph.Graph(n=len(nodes), edges=pairs)
-    igraph.set_random_number_generator(random.Random(LAYOUT_SEED))
-    try:
-        coords = graph.layout_fruchterman_reingold(niter=500).coords if nodes else []
-    finally:
-        igraph.set_random_number_generator(random)
-    # spread the drawing with the number of nodes, so labels keep room as the graph grows
-    extent = max((abs(v) for xy in coords for v in xy), default=1.0) or 1.0
-    scale = 130 * len(nodes) ** 0.5 / extent
-    for node, (x, y), degree in zip(nodes, coords, graph.degree(), strict=True):
-        node["x"], node["y"] = round(x * scale, 1), round(y * scale, 1)
-        node["degree"] = degree
+def _views(nodes: list[Record], edges: list[Record], paths: list[Record]) -> Record:
+    """The mechanism and treatments views: their positions (x, y, label above) by node and the
+    claims they draw. The everything view draws all, at the nodes' own x and y."""
+    labels = {n["id"]: n["label"] for n in nodes}
+    edge = {e["id"]: e for e in edges}
+    sequences = [
+        [edge[p["claims"][0]]["from"], *(edge[c]["to"] for c in p["claims"])] for p in paths
+    ]
+    treatments = [e for e in edges if e["predicate"] in TREATMENT_PREDICATES]
+    return {
+        "mechanism": {
+            "positions": mechanism_layout(sequences, labels),
+            "edges": sorted({c for p in paths for c in p["claims"]}),
+        },
+        "treatments": {
+            "positions": treatment_layout([(e["from"], e["to"]) for e in treatments], labels),
+            "edges": [e["id"] for e in treatments],
+        },
+    }
 
 
-def render_page(nodes: list[Record], edges: list[Record], title: str) -> str:
-    """The page's HTML: our template, filled by pyvis, with vis-network and all data inline."""
+# what only the details, the search and the list view read: sent apart, as JSON the page parses
+# when first needed, so that a large graph draws without compiling it
+NODE_DETAILS = ("definition", "synonyms", "identifiers")
+EDGE_DETAILS = ("note", "sources")
+
+
+def page_data(store: Store, nodes: list[Record], edges: list[Record]) -> Record:
+    """Everything the page shows: nodes with slug, group and force-layout position, edges with
+    their predicate group and whether routes follow them, the groups, the mechanism paths and
+    the positions of the other views; and apart, under "details", the nodes' definitions,
+    names and identifiers and the claims' notes and sources."""
+    concept_groups, claim_groups = load_groups()
+    positions = force_layout(nodes, edges)
+    paths = _mechanism_paths(store, edges) if nodes else []
+    views = _views(nodes, edges, paths)
+    return {
+        "nodes": [
+            {
+                "id": n["id"],
+                "label": n["label"],
+                "category": n["category"],
+                "group": concept_groups.group_of(n["category"]),
+                "slug": _slug(n["label"]),
+                "x": positions[n["id"]][0],
+                "y": positions[n["id"]][1],
+            }
+            for n in nodes
+        ],
+        "edges": [
+            {
+                "id": e["id"],
+                "from": e["from"],
+                "to": e["to"],
+                "label": e["label"],
+                "status": e["status"],
+                "group": claim_groups.group_of(e["predicate"]),
+                "route": e["predicate"] in claim_groups.routed,
+            }
+            for e in edges
+        ],
+        "groups": [g._asdict() for g in concept_groups.groups],
+        "claimGroups": claim_groups.names,
+        "paths": paths,
+        "views": views,
+        "font": FONT_SIZE,
+        "nodeSize": NODE_SIZE,
+        "details": {
+            "nodes": {n["id"]: {k: n[k] for k in NODE_DETAILS} for n in nodes},
+            "edges": {e["id"]: {k: e[k] for k in EDGE_DETAILS} for e in edges},
+        },
+    }
+
+
+def render_page(data: Record, title: str) -> str:
+    """The page's HTML: our template with vis-network (from pyvis) and all data inline."""
+    import pyvis
     from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
-    from pyvis.network import Network
 
-    network = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
-    network.nodes, network.edges = nodes, edges  # pyvis's add_node is quadratic; lists are not
-    network.options = {"physics": {"enabled": False}}
-    network.heading = title
-    network.path = "explorer.html"
-    network.templateEnv = Environment(
-        loader=ChoiceLoader(
-            [FileSystemLoader(TEMPLATE_DIR), FileSystemLoader(network.template_dir)]
-        ),
+    vis_templates = Path(pyvis.__file__).parent / "templates"
+    environment = Environment(
+        loader=ChoiceLoader([FileSystemLoader(TEMPLATE_DIR), FileSystemLoader(vis_templates)]),
         autoescape=select_autoescape(default=True),
     )
-    return str(network.generate_html())
+    graph = {k: v for k, v in data.items() if k != "details"}
+    return environment.get_template("explorer.html").render(
+        heading=title, graph=graph, details=data["details"]
+    )
 
 
 def build_site(
@@ -163,8 +248,7 @@ def build_site(
         label = next(n["label"] for n in nodes if n["id"] == centre)
         title = f"treatment-kg explorer: {label} and {counted(depth, 'step')} around it"
         name = f"focus-{_slug(label)}.html"
-    _layout(nodes, edges)
-    html = render_page(nodes, edges, title)
+    html = render_page(page_data(store, nodes, edges), title)
     is_page = out == STDOUT or out.suffix.lower() in {".html", ".htm"}
     target = write_atomically(out if is_page else out / name, html)
     return SiteReport(target, len(nodes), len(edges))

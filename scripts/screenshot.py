@@ -1,7 +1,7 @@
 """Take the README's screenshots from the real pages in Debian's chromium:
 
-- docs/explorer.png: the explorer (site/index.html) with the routes from ketamine to
-  neuroplasticity and ketamine's details open;
+- docs/explorer.png: the explorer (site/index.html) as it opens, on the mechanism paths;
+- docs/explorer-route.png: the explorer's route from ketamine to neuroplasticity;
 - docs/coverage.png: the coverage page of `kg serve` checking tests/corpus/clinic-blog.md.
 
 Run: python scripts/screenshot.py [OUT_DIR]   (default docs/)
@@ -19,13 +19,12 @@ from playwright.sync_api import Browser, Page, Route, sync_playwright
 from kg.files import SITE_DIR
 
 ROOT = Path(__file__).resolve().parent.parent
-CONCEPT = "https://w3id.org/treatment-kg/concept/"
 ARTICLE = ROOT / "tests/corpus/clinic-blog.md"
 
 
 def new_page(browser: Browser, allowed: str) -> Page:
     """A page that may load only URLs starting with `allowed`: proof that it works offline."""
-    page = browser.new_page(viewport={"width": 1400, "height": 820})
+    page = browser.new_page(viewport={"width": 1440, "height": 900})
 
     def only_allowed(route: Route) -> None:
         route.continue_() if route.request.url.startswith(allowed) else route.abort()
@@ -34,15 +33,15 @@ def new_page(browser: Browser, allowed: str) -> Page:
     return page
 
 
-def explorer(browser: Browser, out: Path) -> None:
+def explorer(browser: Browser, first_view: Path, route: Path) -> None:
     page = new_page(browser, "file://")
     page.goto((SITE_DIR / "index.html").as_uri())
     page.wait_for_function("() => window.explorerReady === true")
+    page.screenshot(path=str(first_view))
     page.fill("#route-from", "ketamine")
     page.fill("#route-to", "neuroplasticity")
     page.click("#route-button")
-    page.evaluate(f"window.explorer.showDetails('{CONCEPT}ketamine')")
-    page.screenshot(path=str(out))
+    page.screenshot(path=str(route))
 
 
 def coverage(browser: Browser, out: Path) -> None:
@@ -73,10 +72,10 @@ def main() -> None:
             executable_path="/usr/bin/chromium",
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        explorer(browser, out_dir / "explorer.png")
+        explorer(browser, out_dir / "explorer.png", out_dir / "explorer-route.png")
         coverage(browser, out_dir / "coverage.png")
         browser.close()
-    print(out_dir / "explorer.png", out_dir / "coverage.png")
+    print(out_dir / "explorer.png", out_dir / "explorer-route.png", out_dir / "coverage.png")
 
 
 if __name__ == "__main__":

@@ -52,6 +52,7 @@ def test_network_holds_every_concept(shipped: Visit, shipped_store: LocalStore) 
         "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a ?k . ?k a <https://w3id.org/treatment-kg/vocab/Category> }",
     )
     assert shipped.page.evaluate("window.explorer.nodes.length") == row["n"]
+    shipped.page.click('#views [data-view="everything"]')
     assert shipped.page.evaluate("window.explorer.network.body.nodeIndices.length") == row["n"]
 
 
@@ -71,24 +72,25 @@ def test_search_finds_synonyms(shipped: Visit) -> None:
     assert page.locator("#suggestions li").first.text_content() == "Spravato (esketamine)"
 
 
-def test_category_filter_hides_its_nodes(shipped: Visit) -> None:
+def test_group_filter_hides_its_nodes(shipped: Visit) -> None:
     page = shipped.page
+    page.click('#views [data-view="everything"]')
     before = page.evaluate("window.explorer.nodeView.length")
     side_effects = page.evaluate(
-        "window.explorer.nodes.get({filter: n => n.category === 'Side effect'}).length"
+        "DATA.nodes.filter(n => DATA.groups[n.group].name === 'effects and side effects').length"
     )
-    page.uncheck('input[data-category="Side effect"]')
+    assert side_effects == 21  # 14 side effects and 7 effects
+    page.uncheck('#group-filters input[data-name="effects and side effects"]')
     assert page.evaluate("window.explorer.nodeView.length") == before - side_effects
     assert page.evaluate("window.explorer.network.body.nodeIndices.length") == before - side_effects
-    page.check('input[data-category="Side effect"]')
+    page.click('#group-filters button[aria-label="All groups"]')
     assert page.evaluate("window.explorer.nodeView.length") == before
 
 
 def test_hide_debated_claims(shipped: Visit) -> None:
     page = shipped.page
-    debated = page.evaluate(
-        "window.explorer.edges.get({filter: e => e.status === 'debated'}).length"
-    )
+    page.click('#views [data-view="everything"]')
+    debated = page.evaluate("DATA.edges.filter(e => e.status === 'debated').length")
     assert debated >= 10
     before = page.evaluate("window.explorer.edgeView.length")
     page.check("#hide-debated")
@@ -106,28 +108,6 @@ def test_details_of_ketamine_show_the_source_of_nmda_blockade(shipped: Visit) ->
     identifiers = page.locator("#details ul.identifiers a", has_text="CHEBI:6121")
     assert identifiers.get_attribute("href") == "http://purl.obolibrary.org/obo/CHEBI_6121"
     assert "dissociative anaesthetic" in (page.locator("#details .definition").text_content() or "")
-
-
-def test_route_view_finds_the_mechanism_chain(shipped: Visit) -> None:
-    page = shipped.page
-    page.fill("#route-from", "ketamine")
-    page.fill("#route-to", "neuroplasticity")
-    page.click("#route-button")
-    selected = set(page.evaluate("window.explorer.network.getSelectedNodes()"))
-    chain = {
-        "ketamine",
-        "nmda-receptor",
-        "glutamate-surge",
-        "ampa-receptor",
-        "bdnf",
-        "synaptogenesis",
-        "neuroplasticity",
-    }
-    assert {f"{CONCEPT}{c}" for c in chain} <= selected
-    assert f"{CONCEPT}nausea" not in selected
-    assert "Shortest: ketamine → neuroplasticity." in (
-        page.locator("#route-result").text_content() or ""
-    )
 
 
 def test_markup_in_the_data_shows_as_text_and_runs_nothing(
