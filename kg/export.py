@@ -16,8 +16,9 @@ from kg.errors import DataError
 from kg.files import STDOUT, written_in_place
 from kg.query import load_query, run_select
 from kg.results import PREFIXES
-from kg.site import Record, explorer_data
+from kg.site import Record
 from kg.store import LocalStore, Store
+from kg.tables import graph_tables
 from kg.wording import counted
 
 __all__ = ["EXPORTERS", "export_graph"]
@@ -93,7 +94,7 @@ def _graphml(store: Store, out: Path) -> str:
     """Concepts as nodes and claims as edges keyed by their IRI, with the attributes of
     kg.network.concept_network (lists joined with ' | '), written as they are read: building
     the networkx graph first took twice as long as the rest."""
-    nodes, edges = explorer_data(store)
+    nodes, edges = graph_tables(store)
     with out.open("w", encoding="utf-8") as file:
         file.write(GRAPHML_HEADER)
         for i, name in enumerate(NODE_ATTRIBUTES + EDGE_ATTRIBUTES):
@@ -148,7 +149,7 @@ CATEGORIES = (
 def _csv(store: Store, out: Path) -> str:
     """`out` is a folder: nodes.csv and edges.csv with neo4j-admin import headers; a node's
     labels are Concept and its category's own name (SideEffect for tkg:SideEffect)."""
-    nodes, edges = explorer_data(store)
+    nodes, edges = graph_tables(store)
     names = {
         str(r["label"]): str(r["category"]).rsplit("/", 1)[-1]
         for r in run_select(store, CATEGORIES)
@@ -237,7 +238,7 @@ def _publication(source: Record) -> str | None:
 def _kgx(store: Store, out: Path) -> str:
     """`out` is a folder: nodes.tsv and edges.tsv in KGX's TSV layout, with Biolink categories
     and predicates; the project's own predicate stays in original_predicate."""
-    nodes, edges = explorer_data(store)
+    nodes, edges = graph_tables(store)
     biolink, category_iris = _biolink(store)
     out.mkdir(parents=True, exist_ok=True)
     _write_table(
