@@ -22,13 +22,15 @@ from kg.store import Store
 __all__ = ["claim_records", "concept_records", "graph_tables"]
 
 
-def _rows(store: Store, name: str) -> Iterator[dict[str, str]]:
-    """The rows of a saved SELECT query as text; an unbound value is empty text."""
+def _rows(store: Store, name: str) -> tuple[dict[str, int], Iterator[list[str]]]:
+    """The column of each variable, and the rows, of a saved SELECT query as text; an
+    unbound value is empty text."""
     result = run_query(store, load_query(name).text)
     if not isinstance(result, ox.QuerySolutions):
         raise QueryError(f"{name}: expected a SELECT query")
     written = bytes(result.serialize(format=ox.QueryResultsFormat.CSV) or b"")
-    return csv.DictReader(io.StringIO(written.decode("utf-8"), newline=""))
+    rows = csv.reader(io.StringIO(written.decode("utf-8"), newline=""))
+    return {name: column for column, name in enumerate(next(rows, []))}, rows
 
 
 def concept_records(store: Store) -> dict[str, Record]:
@@ -37,54 +39,79 @@ def concept_records(store: Store) -> dict[str, Record]:
     concepts: dict[str, Record] = {}
     synonyms: dict[str, dict[str, None]] = {}
     identifiers: dict[str, dict[tuple[str, str, str, str], None]] = {}
-    for row in _rows(store, "concept-table"):
-        iri = row["concept"]
-        concepts[iri] = {
-            "id": iri,
-            "label": row["label"],
-            "category": row["category"],
-            "definition": row["definition"],
+    column, rows = _rows(store, "concept-table")
+    iri, label, category, definition = (
+        column[name] for name in ("concept", "label", "category", "definition")
+    )
+    kind, value, curie, match, system = (
+        column[name] for name in ("kind", "value", "curie", "match", "system")
+    )
+    for row in rows:
+        concepts[row[iri]] = {
+            "id": row[iri],
+            "label": row[label],
+            "category": row[category],
+            "definition": row[definition],
         }
-        if row["kind"] == "synonym":
-            synonyms.setdefault(iri, {})[row["value"]] = None
-        elif row["kind"] == "identifier":
-            found = (row["system"], row["curie"], row["value"], row["match"])
-            identifiers.setdefault(iri, {})[found] = None
-    for iri, concept in concepts.items():
-        concept["synonyms"] = sorted(synonyms.get(iri, {}))
+        if row[kind] == "synonym":
+            synonyms.setdefault(row[iri], {})[row[value]] = None
+        elif row[kind] == "identifier":
+            found = (row[system], row[curie], row[value], row[match])
+            identifiers.setdefault(row[iri], {})[found] = None
+    for key, concept in concepts.items():
+        concept["synonyms"] = sorted(synonyms.get(key, {}))
         concept["identifiers"] = [
-            {"curie": curie, "url": url, "match": match}
-            for _, curie, url, match in sorted(identifiers.get(iri, {}))
+            {"curie": shown, "url": url, "match": kind_of_match}
+            for _, shown, url, kind_of_match in sorted(identifiers.get(key, {}))
         ]
     return concepts
 
 
+def _terms(store: Store) -> tuple[dict[str, str], dict[str, str | None]]:
+    """Each labelled term's label, and each one's web address as the explorer links it (DOI,
+    PubMed or page; None for a term with none)."""
+    column, rows = _rows(store, "term-table")
+    labels: dict[str, str] = {}
+    urls: dict[str, str | None] = {}
+    for row in rows:
+        term = row[column["term"]]
+        labels[term] = row[column["label"]]
+        urls[term] = source_url({name: row[column[name]] for name in ("doi", "pmid", "page")})
+    return labels, urls
+
+
 def claim_records(store: Store) -> list[Record]:
-    """Every claim, by IRI: id, from, to, label (the predicate's), predicate, status, note
-    ("" if none) and sources (citation, url, role; contesting before supporting, then by
-    citation)."""
+    """Every claim whose predicate and status have labels, by IRI: id, from, to, label (the
+    predicate's), predicate, status, note ("" if none) and sources with labels (citation, url,
+    role; contesting before supporting, then by citation)."""
+    labels, urls = _terms(store)
     claims: dict[str, Record] = {}
-    sources: dict[str, dict[tuple[str, str, str], None]] = {}
-    for row in _rows(store, "claim-table"):
-        iri = row["claim"]
-        claims[iri] = {
-            "id": iri,
-            "from": row["subject"],
-            "to": row["object"],
-            "label": row["predicateLabel"],
-            "predicate": row["predicate"],
-            "status": row["status"],
-            "note": row["note"],
+    sources: dict[str, dict[tuple[str, str], None]] = {}
+    column, rows = _rows(store, "claim-table")
+    iri, subject, predicate, obj = (
+        column[name] for name in ("claim", "subject", "predicate", "object")
+    )
+    status, note, role, source = (column[name] for name in ("status", "note", "role", "source"))
+    for row in rows:
+        if row[predicate] not in labels or row[status] not in labels:
+            continue
+        claims[row[iri]] = {
+            "id": row[iri],
+            "from": row[subject],
+            "to": row[obj],
+            "label": labels[row[predicate]],
+            "predicate": row[predicate],
+            "status": labels[row[status]],
+            "note": row[note],
         }
-        if row["role"]:
-            url = source_url(row) or ""
-            sources.setdefault(iri, {})[(row["role"], row["citation"], url)] = None
-    for iri, claim in claims.items():
+        if row[source] in labels:
+            sources.setdefault(row[iri], {})[(row[role], row[source])] = None
+    for key, claim in claims.items():
+        cited = sorted((by, labels[s], s) for by, s in sources.get(key, {}))
         claim["sources"] = [
-            {"citation": citation, "url": url or None, "role": role}
-            for role, citation, url in sorted(sources.get(iri, {}))
+            {"citation": citation, "url": urls[s], "role": by} for by, citation, s in cited
         ]
-    return [claims[iri] for iri in sorted(claims)]
+    return [claims[key] for key in sorted(claims)]
 
 
 def graph_tables(store: Store) -> tuple[list[Record], list[Record]]:
