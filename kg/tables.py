@@ -86,30 +86,33 @@ def claim_records(store: Store) -> list[Record]:
     role; contesting before supporting, then by citation)."""
     labels, urls = _terms(store)
     claims: dict[str, Record] = {}
-    sources: dict[str, dict[tuple[str, str], None]] = {}
     column, rows = _rows(store, "claim-table")
     iri, subject, predicate, obj = (
         column[name] for name in ("claim", "subject", "predicate", "object")
     )
-    status, note, role, source = (column[name] for name in ("status", "note", "role", "source"))
+    status, note = column["status"], column["note"]
     for row in rows:
-        if row[predicate] not in labels or row[status] not in labels:
-            continue
-        claims[row[iri]] = {
-            "id": row[iri],
-            "from": row[subject],
-            "to": row[obj],
-            "label": labels[row[predicate]],
-            "predicate": row[predicate],
-            "status": labels[row[status]],
-            "note": row[note],
-        }
-        if row[source] in labels:
-            sources.setdefault(row[iri], {})[(row[role], row[source])] = None
-    for key, claim in claims.items():
-        cited = sorted((by, labels[s], s) for by, s in sources.get(key, {}))
-        claim["sources"] = [
-            {"citation": citation, "url": urls[s], "role": by} for by, citation, s in cited
+        if row[predicate] in labels and row[status] in labels:
+            claims[row[iri]] = {
+                "id": row[iri],
+                "from": row[subject],
+                "to": row[obj],
+                "label": labels[row[predicate]],
+                "predicate": row[predicate],
+                "status": labels[row[status]],
+                "note": row[note],
+                "sources": [],
+            }
+    cited: dict[str, dict[tuple[str, str, str], None]] = {}
+    column, rows = _rows(store, "claim-source-table")
+    iri, role, source = column["claim"], column["role"], column["source"]
+    for row in rows:
+        if row[iri] in claims and row[source] in labels:
+            cited.setdefault(row[iri], {})[(row[role], labels[row[source]], row[source])] = None
+    for key, sources in cited.items():
+        claims[key]["sources"] = [
+            {"citation": citation, "url": urls[s], "role": by}
+            for by, citation, s in sorted(sources)
         ]
     return [claims[key] for key in sorted(claims)]
 
