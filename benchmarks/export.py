@@ -118,7 +118,9 @@ def main(triples: int, runs: int) -> None:
         print(f"  (ratio: against --format {BASELINE}; target within 2x)\n")
         load = _in_fresh_process(runs, "load-both", str(graph), str(edited))
         diff = _in_fresh_process(runs, "diff", str(graph), str(edited))
-        print(f"  {'load both into pyoxigraph':<28}{load['seconds']:>9.2f}{1:>7.2f}x{load['peak']:>10.0f}")
+        print(
+            f"  {'load both into pyoxigraph':<28}{load['seconds']:>9.2f}{1:>7.2f}x{load['peak']:>10.0f}"
+        )
         print(
             f"  {'kg diff (one claim changed)':<28}{diff['seconds']:>9.2f}"
             f"{diff['seconds'] / load['seconds']:>7.2f}x{diff['peak']:>10.0f}"
@@ -141,4 +143,7 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--measure"]:
         _measure(sys.argv[2:])
     else:
-        main(int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000, int(sys.argv[2]) if len(sys.argv) > 2 else 3)
+        main(
+            int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000,
+            int(sys.argv[2]) if len(sys.argv) > 2 else 3,
+        )
