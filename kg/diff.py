@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kg.errors import DataError
+from kg.heap import without_cycle_collection
 from kg.store import LocalStore, Store, load_store
 from kg.tables import claim_records, concept_records
 
@@ -102,6 +103,7 @@ def _compare(old: dict[str, Fields], new: dict[str, Fields]) -> dict[str, list[s
     return changes
 
 
+@without_cycle_collection
 def diff_graphs(old: Store, new: Store) -> GraphDiff:
     """Concepts and claims added, removed and changed (labels, synonyms, sources, status, ...)."""
     old_concepts, new_concepts = _concepts(old), _concepts(new)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from kg.heap import without_cycle_collection
+
 __all__ = ["write_jsonld"]
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -47,6 +49,7 @@ def _node_id(term: ox.NamedNode | ox.BlankNode, compact: _Compactor) -> str:
     return compact(term.value) if isinstance(term, ox.NamedNode) else _string(f"_:{term.value}")
 
 
+@without_cycle_collection
 def write_jsonld(
     triples: Iterable[ox.Triple | ox.Quad], out: Path, prefixes: Mapping[str, str]
 ) -> int:

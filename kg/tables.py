@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import pyoxigraph as ox
 
 from kg.errors import QueryError
+from kg.heap import without_cycle_collection
 from kg.query import load_query, run_query
 from kg.site import Record, source_url
 from kg.store import Store
@@ -33,6 +34,7 @@ def _rows(store: Store, name: str) -> tuple[dict[str, int], Iterator[list[str]]]
     return {name: column for column, name in enumerate(next(rows, []))}, rows
 
 
+@without_cycle_collection
 def concept_records(store: Store) -> dict[str, Record]:
     """Every concept by IRI: id, label, category, definition ("" if none), synonyms (sorted)
     and identifiers (curie, url, match; by identifier system, then CURIE)."""
@@ -80,6 +82,7 @@ def _terms(store: Store) -> tuple[dict[str, str], dict[str, str | None]]:
     return labels, urls
 
 
+@without_cycle_collection
 def claim_records(store: Store) -> list[Record]:
     """Every claim whose predicate and status have labels, by IRI: id, from, to, label (the
     predicate's), predicate, status, note ("" if none) and sources with labels (citation, url,
