@@ -32,14 +32,6 @@ def _constructed(store: Store) -> list[ox.Triple]:
     return result
 
 
-def _triples(store: Store) -> Iterable[ox.Triple | ox.Quad]:
-    """The default graph's triples: read straight from a local store (quads of the default
-    graph), through a CONSTRUCT query from an endpoint."""
-    if isinstance(store, LocalStore):
-        return store.store.quads_for_pattern(None, None, None, ox.DefaultGraph())
-    return _constructed(store)
-
-
 def _rdf(fmt: ox.RdfFormat) -> Callable[[Store, Path], str]:
     def write(store: Store, out: Path) -> str:
         prefixes = PREFIXES if fmt != ox.RdfFormat.N_TRIPLES else None
@@ -67,7 +59,12 @@ def _jsonld(store: Store, out: Path) -> str:
     """JSON-LD compacted with the project's prefixes as its @context."""
     from kg.jsonld import write_jsonld
 
-    return counted(write_jsonld(_triples(store), out, PREFIXES), "triple")
+    fmt = ox.RdfFormat.N_TRIPLES
+    if isinstance(store, LocalStore):
+        ntriples = store.store.dump(format=fmt, from_graph=ox.DefaultGraph())
+    else:
+        ntriples = ox.serialize(_constructed(store), format=fmt)
+    return counted(write_jsonld(bytes(ntriples or b""), out, PREFIXES), "triple")
 
 
 GRAPHML_HEADER = """<?xml version='1.0' encoding='utf-8'?>

@@ -192,3 +192,34 @@ def test_rdf_exports_hold_the_graph_itself(kg, tmp_path: Path) -> None:
     kg("export", "--format", "turtle", "--out", str(turtle))
     kg("export", "--format", "jsonld", "--out", str(jsonld))
     assert isomorphic(Graph().parse(turtle), Graph().parse(jsonld, format="json-ld"))
+
+
+def test_jsonld_keeps_every_character_of_a_literal(kg, tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    graph = tmp_path / "odd.ttl"
+    graph.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://example.org/a> rdfs:comment "quote \\" backslash \\\\ tab \\t line\\n'
+        'end \u2028 separator \\u0007 bell é 😀" , "colour"@en-GB , '
+        '"3"^^<http://www.w3.org/2001/XMLSchema#integer> , [ rdfs:label "blank" ] .\n',
+        encoding="utf-8",
+    )
+    for fmt in ("jsonld", "ntriples"):
+        result = kg("export", "--data", str(graph), "--format", fmt, "--out", str(tmp_path / fmt))
+        assert result.returncode == 0, result.stderr
+    written = list(ox.parse(path=str(tmp_path / "jsonld"), format=ox.RdfFormat.JSON_LD))
+    expected = list(ox.parse(path=str(tmp_path / "ntriples"), format=ox.RdfFormat.N_TRIPLES))
+
+    def ground(quads: list[ox.Quad]) -> set[str]:
+        """The triples without blank nodes, whose labels each parse makes up anew."""
+        blank = ox.BlankNode
+        return {
+            str(q.triple)
+            for q in quads
+            if not isinstance(q.subject, blank) and not isinstance(q.object, blank)
+        }
+
+    assert ground(written) == ground(expected) and len(written) == len(expected)
+    assert any(str(t.object) == '"blank"' for t in written)
+    assert any("😀" in str(t.object) and "\u2028" in str(t.object) for t in written)
