@@ -16,10 +16,6 @@ from __future__ import annotations
 
 import sys
 import types
-from typing import Any
-
-from kg.api import Concept, Result, concept, coverage, query, to_networkx
-from kg.errors import DataError, QueryError
 
 __all__ = [
     "Concept",
@@ -32,6 +28,28 @@ __all__ = [
     "to_networkx",
 ]
 
+# Each name is read from its module when first used: every `kg` command imports this package,
+# and `kg query` would otherwise pay for the API's imports (typing, datetime) before any work.
+_HOMES = {
+    "Concept": "kg.api",
+    "Result": "kg.api",
+    "concept": "kg.api",
+    "coverage": "kg.api",
+    "query": "kg.api",
+    "to_networkx": "kg.api",
+    "DataError": "kg.errors",
+    "QueryError": "kg.errors",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'kg' has no attribute '{name}'")
+    __import__(_HOMES[name])
+    value = getattr(sys.modules[_HOMES[name]], name)
+    globals()[name] = value
+    return value
+
 
 def __dir__() -> list[str]:
     return sorted(__all__)
@@ -41,7 +59,7 @@ class _Package(types.ModuleType):
     """Keeps `kg.query` and `kg.coverage` the functions above: importing the modules of the
     same names (kg/query.py, kg/coverage.py) would otherwise rebind them on the package."""
 
-    def __setattr__(self, name: str, value: Any) -> None:
+    def __setattr__(self, name: str, value: object) -> None:
         if name in __all__ and isinstance(value, types.ModuleType):
             return
         super().__setattr__(name, value)

@@ -351,8 +351,9 @@ def query(
     kg query treatments-for-condition --param condition=PTSD --format md
     kg query -e 'SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }' --store oxigraph:store
     """
-    from kg.query import bind_params, decode_query, load_query, parse_query, run_query
-    from kg.results import PREFIXES, format_result
+    from kg.query import decode_query, load_query, parse_query
+    from kg.quick import answer
+    from kg.results import PREFIXES
 
     if output_format and output_format not in _format_names():
         raise click.BadParameter(
@@ -372,9 +373,7 @@ def query(
     else:
         raise click.UsageError("give a saved query NAME, a FILE.rq, -e SPARQL, or a query on stdin")
     target = _open(store, endpoint, graph_iri, graph_files)
-    text = bind_params(target, saved, _param(params))
-    result = run_query(target, text, saved.origin, prefixes)
-    click.echo(format_result(result, output_format).rstrip("\n"))
+    click.echo(answer(target, saved, _param(params), output_format, prefixes))
 
 
 @main.command(short_help="Build an on-disk Oxigraph store.")

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kg.errors import DataError
-from kg.query import load_query, run_select
+from kg.heap import without_cycle_collection
 from kg.store import LocalStore, Store, load_store
+from kg.tables import claim_records, concept_records
 
 __all__ = ["GraphDiff", "diff_graphs", "format_diff", "open_version"]
 
@@ -54,39 +55,29 @@ def open_version(spec: str, path_in_repo: str = "data/triples.ttl") -> Store:
 
 
 def _concepts(store: Store) -> dict[str, Fields]:
-    records: dict[str, Fields] = {
-        str(r["concept"]): {
-            "label": r["label"],
-            "category": r["category"],
-            "definition": r["definition"],
-            "synonyms": set(),
-            "identifiers": set(),
+    # no definition reads as None, as in the reports of earlier versions
+    return {
+        iri: {
+            "label": c["label"],
+            "category": c["category"],
+            "definition": c["definition"] or None,
+            "synonyms": set(c["synonyms"]),
+            "identifiers": {f"{i['curie']} ({i['match']})" for i in c["identifiers"]},
         }
-        for r in run_select(store, load_query("concepts").text)
+        for iri, c in concept_records(store).items()
     }
-    for r in run_select(store, load_query("lexicon").text):
-        if r["kind"] == "synonym" and str(r["concept"]) in records:
-            records[str(r["concept"])]["synonyms"].add(str(r["name"]))
-    for r in run_select(store, load_query("mappings").text):
-        if str(r["concept"]) in records:
-            records[str(r["concept"])]["identifiers"].add(f"{r['curie']} ({r['match']})")
-    return records
 
 
 def _claims(store: Store) -> dict[str, Fields]:
-    records: dict[str, Fields] = {
-        str(r["claim"]): {
-            "statement": (r["subject"], r["predicateLabel"], r["object"]),
-            "status": r["status"],
-            "note": r["note"],
-            "sources": set(),
+    return {
+        c["id"]: {
+            "statement": (c["from"], c["label"], c["to"]),
+            "status": c["status"],
+            "note": c["note"] or None,
+            "sources": {f"{s['role']}: {s['citation']}" for s in c["sources"]},
         }
-        for r in run_select(store, load_query("claims").text)
+        for c in claim_records(store)
     }
-    for r in run_select(store, load_query("claim-sources").text):
-        if str(r["claim"]) in records:
-            records[str(r["claim"])]["sources"].add(f"{r['role']}: {r['citation']}")
-    return records
 
 
 def _compare(old: dict[str, Fields], new: dict[str, Fields]) -> dict[str, list[str]]:
@@ -112,6 +103,7 @@ def _compare(old: dict[str, Fields], new: dict[str, Fields]) -> dict[str, list[s
     return changes
 
 
+@without_cycle_collection
 def diff_graphs(old: Store, new: Store) -> GraphDiff:
     """Concepts and claims added, removed and changed (labels, synonyms, sources, status, ...)."""
     old_concepts, new_concepts = _concepts(old), _concepts(new)

@@ -8,6 +8,7 @@ import csv
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
@@ -15,8 +16,9 @@ from kg.errors import DataError
 from kg.files import STDOUT, written_in_place
 from kg.query import load_query, run_select
 from kg.results import PREFIXES
-from kg.site import Record, explorer_data
-from kg.store import Store
+from kg.site import Record
+from kg.store import LocalStore, Store
+from kg.tables import graph_tables
 from kg.wording import counted
 
 __all__ = ["EXPORTERS", "export_graph"]
@@ -24,7 +26,7 @@ __all__ = ["EXPORTERS", "export_graph"]
 ALL_TRIPLES = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
 
 
-def _triples(store: Store) -> list[ox.Triple]:
+def _constructed(store: Store) -> list[ox.Triple]:
     result = store.query(ALL_TRIPLES)
     assert isinstance(result, list)
     return result
@@ -32,35 +34,84 @@ def _triples(store: Store) -> list[ox.Triple]:
 
 def _rdf(fmt: ox.RdfFormat) -> Callable[[Store, Path], str]:
     def write(store: Store, out: Path) -> str:
-        triples = _triples(store)
         prefixes = PREFIXES if fmt != ox.RdfFormat.N_TRIPLES else None
+        if isinstance(store, LocalStore):
+            # pyoxigraph writes its own store without a Python object per triple
+            store.store.dump(
+                output=str(out), format=fmt, from_graph=ox.DefaultGraph(), prefixes=prefixes
+            )
+            return counted(_default_graph_size(store.store), "triple")
+        triples = _constructed(store)
         ox.serialize(triples, output=str(out), format=fmt, prefixes=prefixes)
         return counted(len(triples), "triple")
 
     return write
 
 
-def _jsonld(store: Store, out: Path) -> str:
-    """JSON-LD compacted with the project's prefixes as its @context (rdflib; pyoxigraph writes
-    expanded JSON-LD only)."""
-    from rdflib import Graph
+def _default_graph_size(store: ox.Store) -> int:
+    if next(iter(store.named_graphs()), None) is None:
+        return len(store)
+    [row] = run_select(LocalStore(store), "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    return int(row["n"] or 0)
 
-    graph = Graph()
-    graph.parse(
-        data=bytes(ox.serialize(_triples(store), format=ox.RdfFormat.N_TRIPLES) or b""), format="nt"
+
+def _jsonld(store: Store, out: Path) -> str:
+    """JSON-LD compacted with the project's prefixes as its @context."""
+    from kg.jsonld import write_jsonld
+
+    fmt = ox.RdfFormat.N_TRIPLES
+    if isinstance(store, LocalStore):
+        ntriples = store.store.dump(format=fmt, from_graph=ox.DefaultGraph())
+    else:
+        ntriples = ox.serialize(_constructed(store), format=fmt)
+    return counted(write_jsonld(bytes(ntriples or b""), out, PREFIXES), "triple")
+
+
+GRAPHML_HEADER = """<?xml version='1.0' encoding='utf-8'?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns" \
+xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" \
+xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns \
+http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">
+"""
+# The attributes kg.network.concept_network gives networkx, in GraphML as networkx writes them.
+NODE_ATTRIBUTES = ["label", "category", "definition", "synonyms", "identifiers"]
+EDGE_ATTRIBUTES = ["predicate", "predicate_iri", "status", "note", "sources"]
+
+
+def _graphml_data(keys: int, values: list[str]) -> str:
+    return "".join(
+        f'      <data key="d{keys + i}">{escape(value)}</data>\n'
+        if value
+        else f'      <data key="d{keys + i}" />\n'
+        for i, value in enumerate(values)
     )
-    graph.serialize(out, format="json-ld", context=PREFIXES, auto_compact=True)
-    return counted(len(graph), "triple")
 
 
 def _graphml(store: Store, out: Path) -> str:
-    import networkx as nx
-
-    from kg.network import concept_network
-
-    graph = concept_network(store)
-    nx.write_graphml(graph, out)
-    return _nodes_and_edges(graph.number_of_nodes(), graph.number_of_edges())
+    """Concepts as nodes and claims as edges keyed by their IRI, with the attributes of
+    kg.network.concept_network (lists joined with ' | '), written as they are read: building
+    the networkx graph first took twice as long as the rest."""
+    nodes, edges = graph_tables(store)
+    with out.open("w", encoding="utf-8") as file:
+        file.write(GRAPHML_HEADER)
+        for i, name in enumerate(NODE_ATTRIBUTES + EDGE_ATTRIBUTES):
+            kind = "node" if i < len(NODE_ATTRIBUTES) else "edge"
+            file.write(f'  <key id="d{i}" for="{kind}" attr.name="{name}" attr.type="string" />\n')
+        file.write('  <graph edgedefault="directed">\n')
+        for n in nodes:
+            values = [n["label"], n["category"], n["definition"], " | ".join(n["synonyms"])]
+            values.append(" | ".join(i["curie"] for i in n["identifiers"]))
+            file.write(
+                f"    <node id={quoteattr(n['id'])}>\n{_graphml_data(0, values)}    </node>\n"
+            )
+        for e in edges:
+            sources = " | ".join(s["citation"] for s in _supporting(e))
+            values = [e["label"], e["predicate"], e["status"], e["note"], sources]
+            ends = f"source={quoteattr(e['from'])} target={quoteattr(e['to'])}"
+            data = _graphml_data(len(NODE_ATTRIBUTES), values)
+            file.write(f"    <edge {ends} id={quoteattr(e['id'])}>\n{data}    </edge>\n")
+        file.write("  </graph>\n</graphml>\n")
+    return _nodes_and_edges(len(nodes), len(edges))
 
 
 def _nodes_and_edges(nodes: int, edges: int) -> str:
@@ -95,7 +146,7 @@ CATEGORIES = (
 def _csv(store: Store, out: Path) -> str:
     """`out` is a folder: nodes.csv and edges.csv with neo4j-admin import headers; a node's
     labels are Concept and its category's own name (SideEffect for tkg:SideEffect)."""
-    nodes, edges = explorer_data(store)
+    nodes, edges = graph_tables(store)
     names = {
         str(r["label"]): str(r["category"]).rsplit("/", 1)[-1]
         for r in run_select(store, CATEGORIES)
@@ -184,7 +235,7 @@ def _publication(source: Record) -> str | None:
 def _kgx(store: Store, out: Path) -> str:
     """`out` is a folder: nodes.tsv and edges.tsv in KGX's TSV layout, with Biolink categories
     and predicates; the project's own predicate stays in original_predicate."""
-    nodes, edges = explorer_data(store)
+    nodes, edges = graph_tables(store)
     biolink, category_iris = _biolink(store)
     out.mkdir(parents=True, exist_ok=True)
     _write_table(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import stat
 import sys
 from collections.abc import Iterator
@@ -74,6 +73,8 @@ def written_in_place(target: Path) -> Iterator[Path]:
     A device, FIFO or socket (`/dev/stdout`, a named pipe) is written into, never replaced.
     `-` is standard output. Missing folders are made; a failure is a DataError naming `target`.
     """
+    import shutil  # here: `kg query` imports this module and writes no file
+
     if target == STDOUT:
         with _written_elsewhere(target) as partial:
             yield partial
@@ -118,6 +119,7 @@ def written_in_place(target: Path) -> Iterator[Path]:
 def _written_elsewhere(target: Path) -> Iterator[Path]:
     """Write into a private temporary folder, then copy the one file into `target` (standard
     output for `-`), so that a failure half-way sends nothing."""
+    import shutil
     import tempfile  # here: most writes go beside their target, and every command imports this
 
     with tempfile.TemporaryDirectory(prefix="kg-") as folder:

@@ -7,8 +7,6 @@ whichever store answered.
 from __future__ import annotations
 
 import re
-import shutil
-import signal
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -287,6 +285,8 @@ def fill_store(path: Path, files: Sequence[Path], advance: Callable[[int], None]
     file has loaded, so a syntax error or an interruption leaves an existing store as it was,
     and the swap itself keeps either the old or the new store whole.
     """
+    import shutil  # here, as in _swap and _holding_signals: `kg query` builds no store
+
     path = store_folder(path)
     building, replaced = _beside(path, "loading"), _beside(path, "replaced")
     _restore_interrupted(path)
@@ -385,6 +385,8 @@ def _swap(new: Path, path: Path, old: Path) -> None:
     A process killed between the renames leaves the old store at `old`, which the next
     `kg load` or query puts back.
     """
+    import shutil
+
     with _holding_signals():
         if path.exists():
             path.rename(old)
@@ -396,6 +398,8 @@ def _swap(new: Path, path: Path, old: Path) -> None:
 def _holding_signals() -> Iterator[None]:
     """Ctrl-C and SIGTERM wait until the block is done: a swap or a clean-up is never left
     half-way (unlinking a store's few files is quick)."""
+    import signal
+
     deferred = {signal.SIGINT, signal.SIGTERM}
     signal.pthread_sigmask(signal.SIG_BLOCK, deferred)
     try:

@@ -4,11 +4,13 @@ equal the graph's."""
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import networkx as nx
 import pytest
 from rdflib import Graph
+from rdflib.compare import isomorphic
 
 from kg.query import run_select
 from kg.store import LocalStore
@@ -170,3 +172,54 @@ def test_sssom_is_read_by_sssom_py(kg, shipped_store: LocalStore, tmp_path: Path
     assert len(table) == mappings[0]["n"]
     row = table[table["object_id"] == "MONDO:0024317"].iloc[0]
     assert (row["subject_id"], row["predicate_id"]) == ("concept:chronic-pain", "skos:closeMatch")
+
+
+def test_jsonld_is_compacted_one_node_a_line(kg, tmp_path: Path) -> None:
+    out = tmp_path / "graph.jsonld"
+    assert kg("export", "--format", "jsonld", "--out", str(out)).returncode == 0
+    document = json.loads(out.read_text())
+    nodes = {node["@id"]: node for node in document["@graph"]}
+    assert len(nodes) == len(document["@graph"]) == len(out.read_text().splitlines()) - 20
+    ketamine = nodes["concept:ketamine"]
+    assert ketamine["@type"] == "tkg:Drug" and "Ketalar" in ketamine["skos:altLabel"]
+    blocks = nodes["claim:ketamine--blocks--nmda-receptor"]
+    assert blocks["rdf:object"] == {"@id": "concept:nmda-receptor"}
+    assert list(nodes) == sorted(nodes, key=lambda iri: json.dumps(iri, ensure_ascii=False))
+
+
+def test_rdf_exports_hold_the_graph_itself(kg, tmp_path: Path) -> None:
+    turtle, jsonld = tmp_path / "graph.ttl", tmp_path / "graph.jsonld"
+    kg("export", "--format", "turtle", "--out", str(turtle))
+    kg("export", "--format", "jsonld", "--out", str(jsonld))
+    assert isomorphic(Graph().parse(turtle), Graph().parse(jsonld, format="json-ld"))
+
+
+def test_jsonld_keeps_every_character_of_a_literal(kg, tmp_path: Path) -> None:
+    import pyoxigraph as ox
+
+    graph = tmp_path / "odd.ttl"
+    graph.write_text(
+        "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        '<https://example.org/a> rdfs:comment "quote \\" backslash \\\\ tab \\t line\\n'
+        'end \u2028 separator \\u0007 bell é 😀" , "colour"@en-GB , '
+        '"3"^^<http://www.w3.org/2001/XMLSchema#integer> , [ rdfs:label "blank" ] .\n',
+        encoding="utf-8",
+    )
+    for fmt in ("jsonld", "ntriples"):
+        result = kg("export", "--data", str(graph), "--format", fmt, "--out", str(tmp_path / fmt))
+        assert result.returncode == 0, result.stderr
+    written = list(ox.parse(path=str(tmp_path / "jsonld"), format=ox.RdfFormat.JSON_LD))
+    expected = list(ox.parse(path=str(tmp_path / "ntriples"), format=ox.RdfFormat.N_TRIPLES))
+
+    def ground(quads: list[ox.Quad]) -> set[str]:
+        """The triples without blank nodes, whose labels each parse makes up anew."""
+        blank = ox.BlankNode
+        return {
+            str(q.triple)
+            for q in quads
+            if not isinstance(q.subject, blank) and not isinstance(q.object, blank)
+        }
+
+    assert ground(written) == ground(expected) and len(written) == len(expected)
+    assert any(str(t.object) == '"blank"' for t in written)
+    assert any("😀" in str(t.object) and "\u2028" in str(t.object) for t in written)

@@ -222,6 +222,46 @@ EXPECTATIONS["claims"] = lambda rows: (
     )
     or pytest.fail(f"unexpected claims: {len(rows)} rows")
 )
+CONCEPT = "https://w3id.org/treatment-kg/concept/"
+EXPECTATIONS["concept-table"] = lambda rows: (
+    (
+        len({r["concept"] for r in rows}) > 80
+        and {r["kind"] for r in rows} == {"synonym", "identifier", None}
+        and any(
+            r["concept"] == CONCEPT + "esketamine" and r["curie"] == "DRUGBANK:DB11823"
+            for r in rows
+        )
+        and any(r["concept"] == CONCEPT + "ketamine" and r["value"] == "Ketalar" for r in rows)
+    )
+    or pytest.fail(f"unexpected concept table: {len(rows)} rows")
+)
+EXPECTATIONS["claim-table"] = lambda rows: (
+    (
+        len(rows) > 150
+        and _first(rows, claim=CLAIM + "ketamine--blocks--nmda-receptor")["object"]
+        == CONCEPT + "nmda-receptor"
+        and {r["status"] for r in rows}
+        == {
+            "https://w3id.org/treatment-kg/vocab/established",
+            "https://w3id.org/treatment-kg/vocab/debated",
+        }
+    )
+    or pytest.fail(f"unexpected claim table: {len(rows)} rows")
+)
+EXPECTATIONS["claim-source-table"] = lambda rows: (
+    (
+        {r["role"] for r in rows} == {"supports", "contests"}
+        and _first(rows, claim=CLAIM + "ketamine--blocks--nmda-receptor", role="supports")
+    )
+    or pytest.fail(f"unexpected claim sources: {len(rows)} rows")
+)
+EXPECTATIONS["term-table"] = lambda rows: (
+    (
+        _first(rows, term=CONCEPT + "bdnf")["label"] == "BDNF"
+        and any(r["doi"] == "10.1038/nature10130" for r in rows)
+    )
+    or pytest.fail(f"unexpected term table: {len(rows)} rows")
+)
 EXPECTATIONS["predicate-cues"] = lambda rows: (
     (
         {"block*", "antagonis*"} <= {r["cue"] for r in rows if r["predicateLabel"] == "blocks"}
