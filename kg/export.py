@@ -16,9 +16,8 @@ from kg.errors import DataError
 from kg.files import STDOUT, written_in_place
 from kg.query import load_query, run_select
 from kg.results import PREFIXES
-from kg.site import Record
 from kg.store import LocalStore, Store
-from kg.tables import graph_tables
+from kg.tables import Record, graph_tables
 from kg.wording import counted
 
 __all__ = ["EXPORTERS", "export_graph"]

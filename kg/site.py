@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import networkx as nx
 
@@ -17,6 +17,7 @@ from kg.query import load_query, resolve_concept, run_select
 from kg.site_groups import VOCAB, load_groups
 from kg.site_layout import FONT_SIZE, NODE_SIZE, force_layout, mechanism_layout, treatment_layout
 from kg.store import Store
+from kg.tables import Record, graph_tables
 from kg.wording import counted
 
 __all__ = [
@@ -26,7 +27,6 @@ __all__ = [
     "explorer_data",
     "page_data",
     "render_page",
-    "source_url",
 ]
 
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -34,8 +34,6 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 TREATMENT_PREDICATES = {
     VOCAB + p for p in ("treats", "approvedFor", "usedOffLabelFor", "studiedFor")
 }
-
-Record = dict[str, Any]
 
 
 class SiteReport(NamedTuple):
@@ -46,61 +44,14 @@ class SiteReport(NamedTuple):
     claims: int
 
 
-def source_url(row: Record) -> str | None:
-    if row.get("doi"):
-        return f"https://doi.org/{row['doi']}"
-    if row.get("pmid"):
-        return f"https://pubmed.ncbi.nlm.nih.gov/{row['pmid']}/"
-    page = row.get("page")
-    return str(page) if page else None
-
-
 def _rows(store: Store, name: str) -> list[Record]:
     return run_select(store, load_query(name).text)
 
 
 def explorer_data(store: Store) -> tuple[list[Record], list[Record]]:
     """The page's nodes (concepts with names, definition and identifiers) and edges (claims with
-    status, note and sources), read through the saved queries."""
-    nodes: dict[str, Record] = {
-        str(r["concept"]): {
-            "id": str(r["concept"]),
-            "label": str(r["label"]),
-            "category": str(r["category"]),
-            "definition": str(r["definition"] or ""),
-            "synonyms": [],
-            "identifiers": [],
-        }
-        for r in _rows(store, "concepts")
-    }
-    for r in _rows(store, "lexicon"):
-        if r["kind"] == "synonym" and str(r["concept"]) in nodes:
-            nodes[str(r["concept"])]["synonyms"].append(str(r["name"]))
-    for r in _rows(store, "mappings"):
-        if str(r["concept"]) in nodes:
-            nodes[str(r["concept"])]["identifiers"].append(
-                {"curie": str(r["curie"]), "url": str(r["iri"]), "match": str(r["match"])}
-            )
-    sources: dict[str, list[Record]] = {}
-    for r in _rows(store, "claim-sources"):
-        sources.setdefault(str(r["claim"]), []).append(
-            {"citation": str(r["citation"]), "url": source_url(r), "role": str(r["role"])}
-        )
-    edges = [
-        {
-            "id": str(r["claim"]),
-            "from": str(r["subject"]),
-            "to": str(r["object"]),
-            "label": str(r["predicateLabel"]),
-            "predicate": str(r["predicate"]),
-            "status": str(r["status"]),
-            "note": str(r["note"] or ""),
-            "sources": sources.get(str(r["claim"]), []),
-        }
-        for r in _rows(store, "claims")
-        if str(r["subject"]) in nodes and str(r["object"]) in nodes
-    ]
-    return sorted(nodes.values(), key=lambda n: n["id"]), edges
+    status, note and sources), read in bulk by kg.tables as the exports and diff read them."""
+    return graph_tables(store)
 
 
 def _neighbourhood(nodes: list[Record], edges: list[Record], centre: str, depth: int) -> set[str]:

@@ -12,8 +12,8 @@ from kg.coverage.forms import LEXICON_DIR, load_paraphrases
 from kg.coverage.guards import load_guards
 from kg.coverage.matcher import Matcher, Name
 from kg.query import load_query, run_select
-from kg.site import source_url
 from kg.store import Store
+from kg.tables import source_url
 
 __all__ = [
     "GUARDS_FILE",
