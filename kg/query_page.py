@@ -18,6 +18,7 @@ from kg.errors import QueryError
 from kg.files import QUERY_DIR
 from kg.query import bind_params, grouped, load_query, run_select
 from kg.store import QueryResult, Store
+from kg.tables import concept_slug
 from kg.workers import WorkerPool
 
 __all__ = ["PoolStore", "bound_query", "page_names", "saved_examples"]
@@ -74,8 +75,6 @@ def page_names(store: Store) -> dict[str, Any]:
     """`labels`: each labelled IRI's label; `concepts`: each concept's IRI, label, category,
     synonyms and slug, the name of its deep link in the explorer (`explore#concept=<slug>`).
     Hidden labels are left out: they are forms matched in text, never shown."""
-    from kg.site import _slug  # the explorer names its deep links; one rule for both pages
-
     labels = {str(row["iri"]): str(row["label"]) for row in run_select(store, _text("labels"))}
     concepts: dict[str, dict[str, Any]] = {}
     for row in run_select(store, _text("lexicon")):
@@ -86,7 +85,7 @@ def page_names(store: Store) -> dict[str, Any]:
                 "iri": iri,
                 "label": label,
                 "category": str(row["category"]),
-                "slug": _slug(label),
+                "slug": concept_slug(label),
                 "synonyms": [],
             },
         )

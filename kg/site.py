@@ -5,7 +5,6 @@ and a list view as a text alternative."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
@@ -13,11 +12,11 @@ from typing import NamedTuple
 import networkx as nx
 
 from kg.files import SITE_DIR, STDOUT, write_atomically
-from kg.query import load_query, resolve_concept, run_select
+from kg.query import resolve_concept
 from kg.site_groups import VOCAB, load_groups
 from kg.site_layout import FONT_SIZE, NODE_SIZE, force_layout, mechanism_layout, treatment_layout
 from kg.store import Store
-from kg.tables import Record, graph_tables
+from kg.tables import Record, concept_slug, graph_tables, mechanism_paths
 from kg.wording import counted
 
 __all__ = [
@@ -44,10 +43,6 @@ class SiteReport(NamedTuple):
     claims: int
 
 
-def _rows(store: Store, name: str) -> list[Record]:
-    return run_select(store, load_query(name).text)
-
-
 def explorer_data(store: Store) -> tuple[list[Record], list[Record]]:
     """The page's nodes (concepts with names, definition and identifiers) and edges (claims with
     status, note and sources), read in bulk by kg.tables as the exports and diff read them."""
@@ -62,28 +57,10 @@ def _neighbourhood(nodes: list[Record], edges: list[Record], centre: str, depth:
 
 
 def _mechanism_paths(store: Store, edges: list[Record]) -> list[Record]:
-    """The mechanism paths with their claims in order: established first, then those of the
+    """The mechanism paths whose claims the page holds: established first, then those of the
     drug with the most paths, so the best-supported account of the best-studied drug leads."""
     known = {e["id"] for e in edges}
-    paths: dict[str, Record] = {}
-    for r in _rows(store, "path-steps"):
-        path = paths.setdefault(
-            str(r["path"]),
-            {
-                "id": str(r["path"]),
-                "label": str(r["label"]),
-                "drug": str(r["drug"]),
-                "condition": str(r["condition"]),
-                "status": str(r["status"]),
-                "steps": [],
-            },
-        )
-        path["steps"].append((int(r["position"]), str(r["claim"])))
-    result = []
-    for path in paths.values():
-        claims = [claim for _, claim in sorted(path.pop("steps"))]
-        if all(c in known for c in claims):
-            result.append({**path, "claims": claims})
+    result = [p for p in mechanism_paths(store) if all(c in known for c in p["claims"])]
     per_drug = Counter(p["drug"] for p in result)
     return sorted(
         result, key=lambda p: (p["status"] != "established", -per_drug[p["drug"]], p["label"])
@@ -133,7 +110,7 @@ def page_data(store: Store, nodes: list[Record], edges: list[Record]) -> Record:
                 "label": n["label"],
                 "category": n["category"],
                 "group": concept_groups.group_of(n["category"]),
-                "slug": _slug(n["label"]),
+                "slug": concept_slug(n["label"]),
                 "x": positions[n["id"]][0],
                 "y": positions[n["id"]][1],
             }
@@ -198,16 +175,8 @@ def build_site(
         edges = [e for e in edges if e["from"] in keep and e["to"] in keep]
         label = next(n["label"] for n in nodes if n["id"] == centre)
         title = f"treatment-kg explorer: {label} and {counted(depth, 'step')} around it"
-        name = f"focus-{_slug(label)}.html"
+        name = f"focus-{concept_slug(label)}.html"
     html = render_page(page_data(store, nodes, edges), title)
     is_page = out == STDOUT or out.suffix.lower() in {".html", ".htm"}
     target = write_atomically(out if is_page else out / name, html)
     return SiteReport(target, len(nodes), len(edges))
-
-
-def _slug(label: str) -> str:
-    """
-    >>> _slug("(2R,6R)-hydroxynorketamine")
-    '2r-6r-hydroxynorketamine'
-    """
-    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "concept"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,10 +18,18 @@ import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.heap import without_cycle_collection
-from kg.query import load_query, run_query
+from kg.query import load_query, run_query, run_select
 from kg.store import Store
 
-__all__ = ["Record", "claim_records", "concept_records", "graph_tables", "source_url"]
+__all__ = [
+    "Record",
+    "claim_records",
+    "concept_records",
+    "concept_slug",
+    "graph_tables",
+    "mechanism_paths",
+    "source_url",
+]
 
 
 Record = dict[str, Any]
@@ -138,3 +147,35 @@ def graph_tables(store: Store) -> tuple[list[Record], list[Record]]:
     nodes = concept_records(store)
     edges = [e for e in claim_records(store) if e["from"] in nodes and e["to"] in nodes]
     return [nodes[iri] for iri in sorted(nodes)], edges
+
+
+def mechanism_paths(store: Store) -> list[Record]:
+    """Every mechanism path (queries/path-steps.rq), established ones first: its id, label,
+    drug, condition and status, and its claims in the order of their steps."""
+    paths: dict[str, Record] = {}
+    for r in run_select(store, load_query("path-steps").text):
+        path = paths.setdefault(
+            str(r["path"]),
+            {
+                "id": str(r["path"]),
+                "label": str(r["label"]),
+                "drug": str(r["drug"]),
+                "condition": str(r["condition"]),
+                "status": str(r["status"]),
+                "claims": [],
+            },
+        )
+        path["claims"].append((int(str(r["position"])), str(r["claim"])))
+    for path in paths.values():
+        path["claims"] = [claim for _, claim in sorted(path["claims"])]
+    return list(paths.values())
+
+
+def concept_slug(label: str) -> str:
+    """The name of a concept in the explorer's deep links (`#concept=<slug>`) and its focused
+    pages, which the query page links to as well.
+
+    >>> concept_slug("(2R,6R)-hydroxynorketamine")
+    '2r-6r-hydroxynorketamine'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", label.lower()).strip("-") or "concept"

@@ -60,7 +60,7 @@ def _cues(model: CoverageModel, text: str, start: int, end: int) -> list[Cue]:
     """Every cue word in text[start:end], with all the predicates it may state."""
     found: dict[tuple[int, int], set[str]] = {}
     strong: dict[tuple[int, int], set[str]] = {}
-    everywhere = set(model.rules.weak_cues.get("cue", []))
+    everywhere = set(model.rules.weak_everywhere)
     for predicate, cues in model.cues.items():
         weak = everywhere | set(model.rules.weak_cues.get(predicate, []))
         clear = cue_pattern(tuple(c for c in cues if c not in weak))

@@ -13,7 +13,7 @@ from kg.coverage.guards import load_guards
 from kg.coverage.matcher import Matcher, Name
 from kg.query import load_query, run_select
 from kg.store import Store
-from kg.tables import source_url
+from kg.tables import mechanism_paths, source_url
 
 __all__ = [
     "GUARDS_FILE",
@@ -80,7 +80,8 @@ class Rules(NamedTuple):
     topical: set[str]  # predicates whose claims about a treatment belong to its topic
     symmetric: set[str]  # predicates that read the same both ways
     requirement_cues: list[str]  # words that state a condition of use as a requirement
-    weak_cues: dict[str, list[str]]  # predicate ("cue" for all) -> cues too common to flag
+    weak_cues: dict[str, list[str]]  # predicate -> its cues too common to flag a sentence
+    weak_everywhere: list[str]  # cues too common to flag a sentence, for every predicate
 
 
 class Source(NamedTuple):
@@ -164,21 +165,23 @@ def _rows(store: Store, name: str) -> list[Record]:
 
 
 def _paths(store: Store, claims: list[Claim]) -> list[Path]:
-    """Every mechanism path with its steps in order, established paths first."""
+    """Every mechanism path with its steps' claims in order, established paths first."""
     by_iri = {c.iri: c for c in claims}
-    paths: dict[str, Path] = {}
-    for r in _rows(store, "path-steps"):
-        iri = str(r["path"])
-        path = paths.setdefault(
-            iri,
-            Path(iri, str(r["label"]), str(r["drug"]), str(r["condition"]), str(r["status"]), ()),
+    return [
+        Path(
+            p["id"],
+            p["label"],
+            p["drug"],
+            p["condition"],
+            p["status"],
+            tuple(by_iri[c] for c in p["claims"]),
         )
-        paths[iri] = path._replace(steps=(*path.steps, by_iri[str(r["claim"])]))
-    return list(paths.values())
+        for p in mechanism_paths(store)
+    ]
 
 
 def _rules(store: Store) -> Rules:
-    rules = Rules({}, {}, {}, {}, {}, set(), set(), [], {})
+    rules = Rules({}, {}, {}, {}, {}, set(), set(), [], {}, [])
     for r in _rows(store, "fact-check-rules"):
         label, rule, other = str(r["label"]), str(r["rule"]), str(r["other"])
         if rule == "subject-category":
@@ -195,6 +198,8 @@ def _rules(store: Store) -> Rules:
             rules.symmetric.add(label)
         elif rule == "weak-cue":
             rules.weak_cues.setdefault(label, []).append(other.lower())
+        elif rule == "weak-cue-everywhere":
+            rules.weak_everywhere.append(other.lower())
         elif rule == "requirement-cue":
             rules.requirement_cues.append(other.lower())
         else:
