@@ -27,6 +27,8 @@ PARAMS = {
     "condition": "PTSD",
     "name": "Spravato",
     "target": "depression",
+    "first": "esketamine",
+    "second": "ketamine",
 }
 
 
