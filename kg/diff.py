@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import subprocess
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from kg.errors import DataError
 from kg.heap import without_cycle_collection
+from kg.query import load_query, run_select
 from kg.store import LocalStore, Store, load_store
 from kg.tables import claim_records, concept_records
 
@@ -19,15 +21,17 @@ Fields = dict[str, Any]
 
 
 class GraphDiff(NamedTuple):
-    """What changed between two versions, keyed by concept or claim IRI."""
+    """What changed between two versions, keyed by concept, claim or source IRI."""
 
     concepts: dict[str, list[str]]  # IRI -> ["added"] / ["removed"] / changed fields
     claims: dict[str, list[str]]
+    sources: dict[str, list[str]]
     names: dict[str, str]  # IRI -> a readable name for the report
+    kinds: dict[str, str]  # source IRI -> its kind (regulatory, guideline, clinical trial, ...)
 
     @property
     def changed(self) -> bool:
-        return bool(self.concepts or self.claims)
+        return bool(self.concepts or self.claims or self.sources)
 
 
 def open_version(spec: str, path_in_repo: str = "data/triples.ttl") -> Store:
@@ -80,6 +84,19 @@ def _claims(store: Store) -> dict[str, Fields]:
     }
 
 
+def _sources(store: Store) -> dict[str, Fields]:
+    return {
+        str(row["source"]): {
+            "citation": row["citation"],
+            "kind": row["kind"],
+            "identifiers": {
+                f"{name} {row[name]}" for name in ("doi", "pmid", "page") if row[name] is not None
+            },
+        }
+        for row in run_select(store, load_query("sources").text)
+    }
+
+
 def _compare(old: dict[str, Fields], new: dict[str, Fields]) -> dict[str, list[str]]:
     changes: dict[str, list[str]] = {}
     for key in sorted(old.keys() | new.keys()):
@@ -112,22 +129,46 @@ def diff_graphs(old: Store, new: Store) -> GraphDiff:
     for iri, claim in {**old_claims, **new_claims}.items():
         subject, predicate, obj = claim["statement"]
         names[iri] = f"{names.get(str(subject), subject)} {predicate} {names.get(str(obj), obj)}"
-    return GraphDiff(_compare(old_concepts, new_concepts), _compare(old_claims, new_claims), names)
+    old_sources, new_sources = _sources(old), _sources(new)
+    sources = {**old_sources, **new_sources}
+    names |= {iri: str(source["citation"]) for iri, source in sources.items()}
+    return GraphDiff(
+        _compare(old_concepts, new_concepts),
+        _compare(old_claims, new_claims),
+        _compare(old_sources, new_sources),
+        names,
+        {iri: str(source["kind"]) for iri, source in sources.items()},
+    )
+
+
+def _by_kind(iris: list[str], kinds: dict[str, str]) -> str:
+    """ "2 regulatory, 1 clinical trial": how many of the sources are of each kind, most first."""
+    counts = Counter(kinds[iri] for iri in iris)
+    return ", ".join(
+        f"{n} {kind}" for kind, n in sorted(counts.items(), key=lambda c: (-c[1], c[0]))
+    )
 
 
 def format_diff(diff: GraphDiff, markdown: bool = False) -> str:
     """The report: one section per kind, one entry per concept or claim with its changes."""
     if not diff.changed:
-        return "No concepts or claims changed."
+        return "No concepts, claims or sources changed."
     out: list[str] = []
-    for title, changes in (("Concepts", diff.concepts), ("Claims", diff.claims)):
+    sections = (("Concepts", diff.concepts), ("Claims", diff.claims), ("Sources", diff.sources))
+    for title, changes in sections:
         if not changes:
             continue
         counts = {
-            kind: sum(1 for c in changes.values() if c == [kind]) for kind in ("added", "removed")
+            kind: [iri for iri, c in changes.items() if c == [kind]]
+            for kind in ("added", "removed")
         }
-        changed = len(changes) - counts["added"] - counts["removed"]
-        summary = f"{counts['added']} added, {counts['removed']} removed, {changed} changed"
+        changed = len(changes) - len(counts["added"]) - len(counts["removed"])
+        summary = ", ".join(
+            f"{len(iris)} {kind}"
+            + (f" ({_by_kind(iris, diff.kinds)})" if iris and changes is diff.sources else "")
+            for kind, iris in counts.items()
+        )
+        summary += f", {changed} changed"
         out.append(f"### {title}: {summary}" if markdown else f"{title}: {summary}")
         for iri, lines in changes.items():
             name = diff.names.get(iri, iri)

@@ -9,6 +9,7 @@ from tests.conftest import FIXTURES
 
 CONCEPT = "https://w3id.org/treatment-kg/concept/"
 CLAIM = "https://w3id.org/treatment-kg/claim/"
+SOURCE = "https://w3id.org/treatment-kg/source/"
 
 
 def _edited(tmp_path: Path) -> Path:
@@ -58,9 +59,33 @@ def test_markdown_report(kg, tmp_path: Path) -> None:
     assert "  - status: debated -> established" in lines
 
 
+def test_sources_added_are_counted_by_kind(kg, tmp_path: Path) -> None:
+    text = (FIXTURES / "tiny.ttl").read_text()
+    text = text.replace('bibo:doi "10.1038/nature10130" ;', "tkg:evidence tkg:preclinical ;")
+    text += """
+source:a-label a tkg:Source ; tkg:sourceKind tkg:drug-label ; rdfs:label "A label" .
+source:an-agency a tkg:Source ; tkg:sourceKind tkg:regulator-document ; rdfs:label "An agency" .
+source:a-trial a tkg:Source ; tkg:sourceKind tkg:journal-article ; rdfs:label "A trial" ;
+    tkg:evidence tkg:clinical-trial .
+"""
+    edited = tmp_path / "sources.ttl"
+    edited.write_text(text)
+    result = kg("diff", "tests/fixtures/tiny.ttl", str(edited))
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines() == [
+        "Sources: 3 added (2 regulatory, 1 clinical trial), 0 removed, 1 changed",
+        f"  added: A label <{SOURCE}a-label>",
+        f"  added: A trial <{SOURCE}a-trial>",
+        f"  added: An agency <{SOURCE}an-agency>",
+        f"  changed: Autry et al. 2011, Nature <{SOURCE}autry-2011>",
+        "      kind: journal article -> preclinical study",
+        "      identifiers - doi 10.1038/nature10130",
+    ]
+
+
 def test_no_change_exits_zero(kg) -> None:
     result = kg("diff", "tests/fixtures/tiny.ttl", "tests/fixtures/tiny.ttl")
-    assert (result.returncode, result.stdout) == (0, "No concepts or claims changed.\n")
+    assert (result.returncode, result.stdout) == (0, "No concepts, claims or sources changed.\n")
 
 
 def _history(folder: Path) -> None:
