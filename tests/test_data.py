@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 
+import bioregistry
 import pytest
 
 from kg.query import run_select
@@ -210,6 +211,20 @@ def _verified_identifiers() -> set[str]:
             for row in csv.DictReader(table, delimiter="\t")
             if row["status"] == "verified"
         }
+
+
+def test_every_verified_identifier_fits_its_registry_pattern() -> None:
+    """Each identifier the graph may use is a CURIE of a system bioregistry knows, and its local
+    part fits that system's pattern there (a typo such as MONDO:005929 cannot pass)."""
+    misfits = []
+    for curie in sorted(_verified_identifiers()):
+        prefix, _, local = curie.partition(":")
+        system = bioregistry.normalize_prefix(prefix)
+        pattern = bioregistry.get_pattern(system) if system else None
+        if not (pattern and re.fullmatch(pattern, local)):
+            misfits.append(f"{curie} ({system}: {pattern})")
+    assert len(_verified_identifiers()) > 50
+    assert misfits == []
 
 
 def test_every_mapping_is_a_verified_identifier(shipped_store: LocalStore) -> None:
