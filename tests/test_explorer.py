@@ -73,8 +73,9 @@ def test_first_view_shows_the_mechanism_paths_with_readable_labels_apart(open_pa
     boxes = page.evaluate(LABEL_BOXES)
     labels = {b["label"] for b in boxes}
     assert {"ketamine", "NMDA receptor", "glutamate surge", "AMPA receptor", "BDNF"} <= labels
-    assert {"depression", "esketamine", "(2R,6R)-hydroxynorketamine"} <= labels
-    assert "nausea" not in labels
+    assert {"depression", "(2R,6R)-hydroxynorketamine"} <= labels
+    assert "nausea" not in labels and "esketamine" not in labels  # one drug's paths at a time
+    assert page.is_visible("#drug") and page.input_value("#drug").endswith("/ketamine")
     assert min(b["size"] for b in boxes) >= 12
     width, height = page.evaluate(
         "[document.querySelector('#network').clientWidth, "
@@ -103,6 +104,27 @@ def test_first_view_shows_the_mechanism_paths_with_readable_labels_apart(open_pa
     assert "How to read this" in (page.text_content("#how-to-read") or "")
 
 
+def test_each_drug_and_therapy_has_its_own_mechanism_view(open_page) -> None:
+    page = open_page(DESKTOP)
+    options = page.locator("#drug option").all_text_contents()
+    assert len(options) >= 25 and "ketamine (6 paths)" in options
+    assert "transcranial magnetic stimulation (2 paths)" in options
+    page.select_option("#drug", label="sertraline (1 path)")
+    labels = {b["label"] for b in page.evaluate(LABEL_BOXES)}
+    assert {"sertraline", "serotonin transporter", "depression"} <= labels
+    assert "ketamine" not in labels and "NMDA receptor" not in labels
+    x = page.evaluate(
+        "Object.fromEntries(Object.entries(window.explorer.network.getPositions())"
+        ".map(([id, p]) => [id.split('/').pop(), p.x]))"
+    )
+    assert x["sertraline"] < x["serotonin-transporter"] < x["depression"]
+    # a concept on another drug's paths brings that drug's view
+    page = open_page(DESKTOP, "#concept=gaba-a-receptor")
+    assert page.get_attribute('#views [data-view="mechanism"]', "aria-pressed") == "true"
+    assert page.text_content("#details h2.concept") == "GABA-A receptor"
+    assert page.input_value("#drug").rsplit("/", 1)[-1] in {"zuranolone", "brexanolone"}
+
+
 @pytest.mark.parametrize("size", [DESKTOP, TABLET, PHONE], ids=["desktop", "tablet", "phone"])
 def test_the_graph_gets_the_room(open_page, size: tuple[int, int]) -> None:
     page = open_page(size)
@@ -122,7 +144,7 @@ def test_the_graph_gets_the_room(open_page, size: tuple[int, int]) -> None:
         boxes = page.evaluate(LABEL_BOXES)
         assert min(b["size"] for b in boxes) >= 12
         shown = {b["label"] for b in boxes if b["right"] > 0 and b["left"] < width}
-        assert {"ketamine", "NMDA receptor", "esketamine"} <= shown
+        assert {"ketamine", "NMDA receptor", "norketamine"} <= shown
         assert page.is_hidden("#tools")  # filters wait in the drawer
         page.click("#drawer-button")
         assert page.is_visible("#route-from")

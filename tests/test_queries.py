@@ -98,6 +98,19 @@ EXPECTATIONS: dict[str, Callable[[Rows], None]] = {
         )
         or pytest.fail(f"unexpected treatments: {rows}")
     ),
+    "contraindications-and-interactions": lambda rows: (
+        (
+            {(r["relation"], r["otherLabel"]) for r in rows}
+            >= {
+                ("contraindicated in", "hypertension"),
+                ("interacts with", "benzodiazepine"),
+                ("interacts with", "opioid analgesic"),
+            }
+            and _first(rows, otherLabel="benzodiazepine")["status"] == "debated"
+            and all(r["sources"] for r in rows)
+        )
+        or pytest.fail(f"unexpected contraindications and interactions: {rows}")
+    ),
     "compare-treatments": lambda rows: (
         (
             [r["aspect"] for r in rows][-2:] == ["status", "side effects"]
