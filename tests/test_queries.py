@@ -36,8 +36,9 @@ EXPECTATIONS: dict[str, Callable[[Rows], None]] = {
     ),
     "claims-per-predicate": lambda rows: (
         (
-            _first(rows, predicate="approved for")["claims"] == 3
-            and sum(int(r["claims"] or 0) for r in rows) > 150
+            _first(rows, predicate="approved for")["claims"] >= 40
+            and _first(rows, predicate="recommended for")["claims"] >= 10
+            and sum(int(r["claims"] or 0) for r in rows) >= 750
             and sum(int(r["debated"] or 0) for r in rows) >= 10
         )
         or pytest.fail(f"unexpected counts: {rows}")
@@ -439,7 +440,7 @@ EXPECTATIONS["path-steps"] = lambda rows: (
             CLAIM + "ketamine--blocks--nmda-receptor",
             CLAIM + "nmda-receptor--blockadeLeadsTo--glutamate-surge",
         ]
-        and len({r["path"] for r in rows}) == 6
+        and len({r["path"] for r in rows}) >= 30
         and rows[0]["status"] == "established"
     )
     or pytest.fail(f"unexpected path steps: {len(rows)} rows")
