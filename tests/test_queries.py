@@ -490,7 +490,7 @@ EXPECTATIONS["trials"] = lambda rows: (
         and _first(rows, trialLabel="SUSTAIN-1")["trialId"] == "NCT02493868"
         and _first(rows, trialLabel="SUSTAIN-1")["effect"] == 0.49
         and _first(rows, trialLabel="ESCAPE-TRD")["comparatorLabel"] == "quetiapine"
-        and _first(rows, trialLabel="TRANSFORM-3")["met"] == "false"
+        and _first(rows, trialLabel="TRANSFORM-3")["met"] == "no"
         and isinstance(_first(rows, trialLabel="TRANSFORM-2")["participants"], int)
     )
     or pytest.fail(f"unexpected trials: {rows}")
