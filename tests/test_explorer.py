@@ -195,7 +195,7 @@ def test_route_from_ketamine_to_neuroplasticity_follows_the_mechanism(open_page)
     assert min(page.evaluate(f"({pixel})('{CONCEPT}mu-opioid-receptor')")[:3]) > 200
     page.keyboard.press("Escape")
     page.wait_for_timeout(100)
-    assert page.evaluate(f"({pixel})('{CONCEPT}esketamine')")[:3] == [0xB3, 0x54, 0x1E]
+    assert page.evaluate(f"({pixel})('{CONCEPT}mu-opioid-receptor')")[:3] == [0x1F, 0x5F, 0xA8]
     assert page.is_hidden("#details")
     assert page.evaluate("location.hash") == ""
 
@@ -290,10 +290,18 @@ def test_views_are_one_click_away(open_page) -> None:
         "window.explorer.network.body.nodeIndices.map(id => DATA.nodes.find(n => n.id === id).label)"
     )
     assert sorted(shown) == [
+        "Stanford neuromodulation therapy",
+        "cognitive behavioural therapy",
+        "deep brain stimulation",
         "electroconvulsive therapy",
         "esketamine",
+        "fluoxetine",
+        "intermittent theta-burst stimulation",
         "ketamine",
+        "psilocybin",
+        "transcranial magnetic stimulation",
         "treatment-resistant depression",
+        "vagus nerve stimulation",
     ]
 
 
