@@ -343,8 +343,8 @@ def query(
 ) -> None:
     """Run a saved query (by name), a .rq file, a query given with -e, or one read from stdin.
     A query given with -e or on stdin may use the graph's prefixes (tkg:, concept:, claim:,
-    source:, path:, event:, rdf:, rdfs:, skos:, dcterms:, xsd:, bibo:, foaf:, owl:) without
-    PREFIX lines.
+    source:, path:, event:, dosing:, pk:, trial:, rdf:, rdfs:, skos:, dcterms:, xsd:, bibo:, foaf:,
+    owl:) without PREFIX lines.
 
     \b
     kg query neighbourhood --param concept=BDNF

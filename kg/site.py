@@ -69,17 +69,28 @@ def _mechanism_paths(store: Store, edges: list[Record]) -> list[Record]:
 
 def _views(nodes: list[Record], edges: list[Record], paths: list[Record]) -> Record:
     """The mechanism and treatments views: their positions (x, y, label above) by node and the
-    claims they draw. The everything view draws all, at the nodes' own x and y."""
+    claims they draw; the mechanism view one drug at a time, by drug IRI, the drug with the
+    best-supported path first (forty paths drawn at once cross each other into a tangle). The
+    everything view draws all, at the nodes' own x and y."""
     labels = {n["id"]: n["label"] for n in nodes}
     edge = {e["id"]: e for e in edges}
-    sequences = [
-        [edge[p["claims"][0]]["from"], *(edge[c]["to"] for c in p["claims"])] for p in paths
-    ]
+    by_drug: dict[str, list[Record]] = {}
+    for path in paths:
+        by_drug.setdefault(path["drug"], []).append(path)
     treatments = [e for e in edges if e["predicate"] in TREATMENT_PREDICATES]
     return {
         "mechanism": {
-            "positions": mechanism_layout(sequences, labels),
-            "edges": sorted({c for p in paths for c in p["claims"]}),
+            drug: {
+                "positions": mechanism_layout(
+                    [
+                        [edge[p["claims"][0]]["from"], *(edge[c]["to"] for c in p["claims"])]
+                        for p in drug_paths
+                    ],
+                    labels,
+                ),
+                "edges": sorted({c for p in drug_paths for c in p["claims"]}),
+            }
+            for drug, drug_paths in by_drug.items()
         },
         "treatments": {
             "positions": treatment_layout([(e["from"], e["to"]) for e in treatments], labels),

@@ -188,7 +188,13 @@ def _describe(graph: Graph, node: Node) -> str:
     if (node, RDF.type, RDF.Statement) in graph:
         ends = [graph.value(node, part) for part in (RDF.subject, RDF.predicate, RDF.object)]
         return "claim '" + " ".join(_short(graph, end) for end in ends) + f"' <{node}>"
-    kinds = {TKG.Source: "source", TKG.MechanismPath: "mechanism path"}
+    kinds = {
+        TKG.Source: "source",
+        TKG.MechanismPath: "mechanism path",
+        TKG.DosingRegimen: "dosing regimen",
+        TKG.PharmacokineticValue: "pharmacokinetic value",
+        TKG.Trial: "trial",
+    }
     kind = next((name for cls, name in kinds.items() if (node, RDF.type, cls) in graph), "concept")
     if any((node, RDF.type, cls) in graph for cls in (TKG.RegulatoryEvent, TKG.HistoricalEvent)):
         kind = "event"

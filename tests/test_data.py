@@ -150,8 +150,25 @@ def test_graph_is_broad(shipped_store: LocalStore) -> None:
             { ?c a/rdfs:subClassOf tkg:Concept } UNION { ?claim a rdf:Statement }
         }""",
     )
-    assert int(row["concepts"] or 0) > 80
-    assert int(row["claims"] or 0) > 150
+    # the landscape around ketamine (comparators, safety, dosing): issue 14's floor
+    assert int(row["concepts"] or 0) >= 300
+    assert int(row["claims"] or 0) >= 750
+
+
+def test_nine_concepts_in_ten_carry_an_identifier(shipped_store: LocalStore) -> None:
+    [row] = select(
+        shipped_store,
+        """SELECT (COUNT(DISTINCT ?c) AS ?concepts) (COUNT(DISTINCT ?mapped) AS ?withIdentifier)
+        WHERE {
+            ?c a/rdfs:subClassOf tkg:Concept .
+            OPTIONAL {
+                ?c skos:exactMatch|skos:closeMatch|skos:broadMatch|skos:narrowMatch ?match .
+                BIND (?c AS ?mapped)
+            }
+        }""",
+    )
+    share = int(row["withIdentifier"] or 0) / int(row["concepts"] or 1)
+    assert share >= 0.9, f"{share:.1%} of concepts carry a verified identifier"
 
 
 def test_every_claim_and_every_source_is_used(shipped_store: LocalStore) -> None:

@@ -73,8 +73,9 @@ def test_first_view_shows_the_mechanism_paths_with_readable_labels_apart(open_pa
     boxes = page.evaluate(LABEL_BOXES)
     labels = {b["label"] for b in boxes}
     assert {"ketamine", "NMDA receptor", "glutamate surge", "AMPA receptor", "BDNF"} <= labels
-    assert {"depression", "esketamine", "(2R,6R)-hydroxynorketamine"} <= labels
-    assert "nausea" not in labels
+    assert {"depression", "(2R,6R)-hydroxynorketamine"} <= labels
+    assert "nausea" not in labels and "esketamine" not in labels  # one drug's paths at a time
+    assert page.is_visible("#drug") and page.input_value("#drug").endswith("/ketamine")
     assert min(b["size"] for b in boxes) >= 12
     width, height = page.evaluate(
         "[document.querySelector('#network').clientWidth, "
@@ -103,6 +104,27 @@ def test_first_view_shows_the_mechanism_paths_with_readable_labels_apart(open_pa
     assert "How to read this" in (page.text_content("#how-to-read") or "")
 
 
+def test_each_drug_and_therapy_has_its_own_mechanism_view(open_page) -> None:
+    page = open_page(DESKTOP)
+    options = page.locator("#drug option").all_text_contents()
+    assert len(options) >= 20 and "ketamine (6 paths)" in options
+    assert "transcranial magnetic stimulation (2 paths)" in options
+    page.select_option("#drug", label="sertraline (1 path)")
+    labels = {b["label"] for b in page.evaluate(LABEL_BOXES)}
+    assert {"sertraline", "serotonin transporter", "depression"} <= labels
+    assert "ketamine" not in labels and "NMDA receptor" not in labels
+    x = page.evaluate(
+        "Object.fromEntries(Object.entries(window.explorer.network.getPositions())"
+        ".map(([id, p]) => [id.split('/').pop(), p.x]))"
+    )
+    assert x["sertraline"] < x["serotonin-transporter"] < x["depression"]
+    # a concept on another drug's paths brings that drug's view
+    page = open_page(DESKTOP, "#concept=gaba-a-receptor")
+    assert page.get_attribute('#views [data-view="mechanism"]', "aria-pressed") == "true"
+    assert page.text_content("#details h2.concept") == "GABA-A receptor"
+    assert page.input_value("#drug").rsplit("/", 1)[-1] in {"zuranolone", "brexanolone"}
+
+
 @pytest.mark.parametrize("size", [DESKTOP, TABLET, PHONE], ids=["desktop", "tablet", "phone"])
 def test_the_graph_gets_the_room(open_page, size: tuple[int, int]) -> None:
     page = open_page(size)
@@ -122,7 +144,7 @@ def test_the_graph_gets_the_room(open_page, size: tuple[int, int]) -> None:
         boxes = page.evaluate(LABEL_BOXES)
         assert min(b["size"] for b in boxes) >= 12
         shown = {b["label"] for b in boxes if b["right"] > 0 and b["left"] < width}
-        assert {"ketamine", "NMDA receptor", "esketamine"} <= shown
+        assert {"ketamine", "NMDA receptor", "norketamine"} <= shown
         assert page.is_hidden("#tools")  # filters wait in the drawer
         page.click("#drawer-button")
         assert page.is_visible("#route-from")
@@ -170,10 +192,10 @@ def test_route_from_ketamine_to_neuroplasticity_follows_the_mechanism(open_page)
       return [...canvas.getContext('2d').getImageData(at.x * ratio, at.y * ratio, 1, 1).data]; }"""
     page.wait_for_timeout(100)
     assert page.evaluate(f"({pixel})('{CONCEPT}bdnf')")[:3] == [0x1F, 0x5F, 0xA8]
-    assert min(page.evaluate(f"({pixel})('{CONCEPT}esketamine')")[:3]) > 200
+    assert min(page.evaluate(f"({pixel})('{CONCEPT}mu-opioid-receptor')")[:3]) > 200
     page.keyboard.press("Escape")
     page.wait_for_timeout(100)
-    assert page.evaluate(f"({pixel})('{CONCEPT}esketamine')")[:3] == [0xB3, 0x54, 0x1E]
+    assert page.evaluate(f"({pixel})('{CONCEPT}mu-opioid-receptor')")[:3] == [0x1F, 0x5F, 0xA8]
     assert page.is_hidden("#details")
     assert page.evaluate("location.hash") == ""
 
@@ -218,7 +240,9 @@ def test_list_view_is_a_searchable_text_alternative(open_page) -> None:
     assert "List view" in (page.get_attribute("#network", "aria-label") or "")
     page.click('#views [data-view="list"]')
     assert page.is_hidden("#network")
-    assert page.locator("#list > li").count() == 107
+    assert (
+        page.locator("#list > li").count() == 200
+    )  # the first 200 of 304; a filter finds the rest
     page.fill("#list-filter", "NMDA")
     entry = page.locator("#list > li", has=page.locator("h3 a:text-is('NMDA receptor')"))
     assert entry.count() == 1
@@ -259,17 +283,25 @@ def test_every_control_is_named(open_page) -> None:
 def test_views_are_one_click_away(open_page) -> None:
     page = open_page(DESKTOP)
     page.click('#views [data-view="everything"]')
-    assert page.evaluate("window.explorer.network.body.nodeIndices.length") == 107
+    assert page.evaluate("window.explorer.network.body.nodeIndices.length") == 304
     page.click('#views [data-view="treatments"]')
     page.select_option("#condition", label="treatment-resistant depression")
     shown = page.evaluate(
         "window.explorer.network.body.nodeIndices.map(id => DATA.nodes.find(n => n.id === id).label)"
     )
     assert sorted(shown) == [
+        "Stanford neuromodulation therapy",
+        "cognitive behavioural therapy",
+        "deep brain stimulation",
         "electroconvulsive therapy",
         "esketamine",
+        "fluoxetine",
+        "intermittent theta-burst stimulation",
         "ketamine",
+        "psilocybin",
+        "transcranial magnetic stimulation",
         "treatment-resistant depression",
+        "vagus nerve stimulation",
     ]
 
 
@@ -277,9 +309,9 @@ def test_legend_counts_and_only(open_page) -> None:
     page = open_page(DESKTOP)
     page.click('#views [data-view="everything"]')
     label = page.locator("#group-filters label", has_text="drugs and therapies")
-    assert label.text_content() == "drugs and therapies (18)"
+    assert label.text_content() == "drugs and therapies (76)"
     page.click('#group-filters button[aria-label="Only drugs and therapies"]')
-    assert page.evaluate("window.explorer.network.body.nodeIndices.length") == 18
+    assert page.evaluate("window.explorer.network.body.nodeIndices.length") == 76
     page.click('#group-filters button[aria-label="None groups"]')
     assert page.evaluate("window.explorer.network.body.nodeIndices.length") == 0
 

@@ -165,7 +165,7 @@ def test_sssom_is_read_by_sssom_py(kg, shipped_store: LocalStore, tmp_path: Path
     result = kg("export", "--format", "sssom", "--out", str(out))
     mappings = run_select(
         shipped_store,
-        "SELECT (COUNT(*) AS ?n) WHERE { ?c <http://www.w3.org/2004/02/skos/core#exactMatch>|<http://www.w3.org/2004/02/skos/core#closeMatch>|<http://www.w3.org/2004/02/skos/core#broadMatch> ?m . ?c a ?k . ?k a <https://w3id.org/treatment-kg/vocab/Category> }",
+        "SELECT (COUNT(*) AS ?n) WHERE { ?c <http://www.w3.org/2004/02/skos/core#exactMatch>|<http://www.w3.org/2004/02/skos/core#closeMatch>|<http://www.w3.org/2004/02/skos/core#broadMatch>|<http://www.w3.org/2004/02/skos/core#narrowMatch> ?m . ?c a ?k . ?k a <https://w3id.org/treatment-kg/vocab/Category> }",
     )
     assert result.stdout == f"{out}: {mappings[0]['n']} mappings\n"
     table = parse_sssom_table(out).df
@@ -179,7 +179,7 @@ def test_jsonld_is_compacted_one_node_a_line(kg, tmp_path: Path) -> None:
     assert kg("export", "--format", "jsonld", "--out", str(out)).returncode == 0
     document = json.loads(out.read_text())
     nodes = {node["@id"]: node for node in document["@graph"]}
-    assert len(nodes) == len(document["@graph"]) == len(out.read_text().splitlines()) - 20
+    assert len(nodes) == len(document["@graph"]) == len(out.read_text().splitlines()) - 23
     ketamine = nodes["concept:ketamine"]
     assert ketamine["@type"] == "tkg:Drug" and "Ketalar" in ketamine["skos:altLabel"]
     blocks = nodes["claim:ketamine--blocks--nmda-receptor"]

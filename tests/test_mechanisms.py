@@ -114,8 +114,9 @@ def test_regulatory_history_is_in_date_order_with_the_2025_monotherapy(kg) -> No
     rows = _rows(kg("query", "regulatory-history", "--format", "csv"))
     dates = [r["date"] for r in rows]
     assert dates == sorted(dates)
-    assert dates[:3] == ["1962", "1970", "1999-08-12"]
-    by_date = {r["date"]: r for r in rows}
+    ketamine = [r for r in rows if r["productLabel"] in ("ketamine", "esketamine")]
+    assert [r["date"] for r in ketamine][:3] == ["1962", "1970", "1999-08-12"]
+    by_date = {r["date"]: r for r in ketamine}
     assert "Calvin Stevens" in by_date["1962"]["eventLabel"]
     assert by_date["1970"]["agency"] == "FDA" and by_date["1970"]["indicationLabel"] == (
         "general anaesthesia"
@@ -131,7 +132,20 @@ def test_regulatory_history_is_in_date_order_with_the_2025_monotherapy(kg) -> No
     monotherapy = by_date["2025-01"]
     assert "monotherapy" in monotherapy["eventLabel"]
     assert "prescribing information" in monotherapy["sources"]
-    assert dates[-1] == "2025-01"
+    assert ketamine[-1]["date"] == "2025-01"
+
+
+def test_regulatory_history_holds_the_landscape(kg) -> None:
+    """The comparators' dated decisions sit beside ketamine's: drugs, and devices cleared."""
+    rows = _rows(kg("query", "regulatory-history", "--format", "csv"))
+    seen = {(r["date"], r["action"], r["productLabel"], r["indicationLabel"]) for r in rows}
+    assert {
+        ("1987-12-29", "approval", "fluoxetine", "major depressive disorder"),
+        ("1999-12", "supplemental approval", "sertraline", "post-traumatic stress disorder"),
+        ("2008-10", "clearance", "transcranial magnetic stimulation", "major depressive disorder"),
+        ("2019-03-19", "approval", "brexanolone", "postpartum depression"),
+        ("2023-08-04", "approval", "zuranolone", "postpartum depression"),
+    } <= seen
 
 
 def test_regulatory_facts_cite_the_regulator_or_the_label(shipped_store: LocalStore) -> None:

@@ -380,7 +380,11 @@ def test_a_killed_worker_shows_in_healthz_and_is_replaced(tmp_path: Path) -> Non
 def test_a_request_whose_worker_dies_is_tried_again(
     tmp_path: Path, shipped_store: LocalStore
 ) -> None:
-    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f FILTER(STR(?c) < STR(?f)) }"
+    # every definition against every triple: seconds of work, long enough to kill it midway
+    slow = (
+        "SELECT (COUNT(*) AS ?n) WHERE { ?a <http://www.w3.org/2004/02/skos/core#definition> ?c ."
+        " ?d ?e ?f FILTER(STR(?c) < STR(?f)) }"
+    )
     expected = run_query(shipped_store, slow)
     assert isinstance(expected, ox.QuerySolutions)
     count = next(iter(expected))["n"].value

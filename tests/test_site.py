@@ -79,7 +79,7 @@ def test_group_filter_hides_its_nodes(shipped: Visit) -> None:
     side_effects = page.evaluate(
         "DATA.nodes.filter(n => DATA.groups[n.group].name === 'effects and side effects').length"
     )
-    assert side_effects == 21  # 14 side effects and 7 effects
+    assert side_effects == 92  # 78 side effects and 14 effects
     page.uncheck('#group-filters input[data-name="effects and side effects"]')
     assert page.evaluate("window.explorer.nodeView.length") == before - side_effects
     assert page.evaluate("window.explorer.network.body.nodeIndices.length") == before - side_effects

@@ -17,7 +17,7 @@ def test_concepts_carry_their_names_definitions_and_identifiers(
 ) -> None:
     nodes, _ = graph_tables(shipped_store)
     assert [n["id"] for n in nodes] == sorted(n["id"] for n in nodes)
-    assert len(nodes) == 107
+    assert len(nodes) == 304
     by_id = {n["id"]: n for n in nodes}
     ketamine = by_id[CONCEPT + "ketamine"]
     assert (ketamine["label"], ketamine["category"]) == ("ketamine", "Drug")
@@ -35,7 +35,7 @@ def test_claims_carry_status_note_and_sources_with_their_role(
     shipped_store: LocalStore,
 ) -> None:
     _, edges = graph_tables(shipped_store)
-    assert len(edges) == 175
+    assert len(edges) == 761
     by_id = {e["id"]: e for e in edges}
     blocks = by_id[CLAIM + "ketamine--blocks--nmda-receptor"]
     assert (blocks["from"], blocks["label"], blocks["to"], blocks["status"]) == (

@@ -135,7 +135,7 @@ def test_files_are_validated_each_on_its_own(kg) -> None:
         f"tests/fixtures/broken-no-label.ttl:24: concept <{CONCEPT}bdnf> has no label: "
         "give it one rdfs:label\n"
         "tests/fixtures/tiny.ttl: valid (4 concepts, 3 claims, 2 sources)\n"
-        "data/triples.ttl: valid (107 concepts, 175 claims, 74 sources)\n"
+        "data/triples.ttl: valid (304 concepts, 761 claims, 481 sources)\n"
     )
     assert result.stderr == "Error: 1 problem in tests/fixtures/broken-no-label.ttl\n"
 

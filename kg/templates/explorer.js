@@ -27,8 +27,23 @@ DATA.edges.forEach((e) => {
   if (!incoming.has(e.to)) incoming.set(e.to, []);
   incoming.get(e.to).push(e);
 });
+// "1 concept", "2 concepts": a focused page may hold one
+const counted = (count, noun) => count + " " + noun + (count === 1 ? "" : "s");
+
+// the mechanism view shows one drug's paths at a time, the one picked in #drug
+const drugSelect = document.getElementById("drug");
+const mechanismDrugs = Object.keys(DATA.views.mechanism);
+mechanismDrugs.map((id) => byId.get(id)).sort((a, b) => a.label.localeCompare(b.label))
+  .forEach((n) => {
+    const count = DATA.paths.filter((p) => p.drug === n.id).length;
+    const option = el("option", n.label + " (" + counted(count, "path") + ")");
+    option.value = n.id;
+    drugSelect.append(option);
+  });
+// the drug whose account is best supported first (the paths come in that order)
+drugSelect.value = DATA.paths.length ? DATA.paths[0].drug : "";
 const VIEWS = {
-  mechanism: DATA.views.mechanism,
+  get mechanism() { return DATA.views.mechanism[drugSelect.value] || null; },
   treatments: DATA.views.treatments,
   everything: null,
 };
@@ -41,6 +56,7 @@ const state = {
   viewEdges: null,
   selected: null,
   route: null,
+  drawn: null, // the view whose positions the nodes have now
 };
 
 function el(tag, text, className) {
@@ -59,8 +75,6 @@ function link(text, url) {
   return a;
 }
 
-// "1 concept", "2 concepts": a focused page may hold one
-const counted = (count, noun) => count + " " + noun + (count === 1 ? "" : "s");
 
 // ---- the network ----------------------------------------------------------------------------
 
@@ -160,7 +174,7 @@ document.getElementById("summary").textContent = counted(DATA.nodes.length, "con
 // ---- views --------------------------------------------------------------------------------
 
 const VIEW_HINTS = {
-  mechanism: "Start on the left: how each drug is thought to act, step by step, up to the condition it treats.",
+  mechanism: "Start on the left: how the drug is thought to act, step by step, up to the condition it treats; pick another drug or therapy above.",
   treatments: "Treatments on the left, the conditions they are approved, used or studied for on the right.",
   everything: "Every concept and claim; zoom and drag, or find a concept.",
   list: "Every concept with its claims and sources, as text.",
@@ -173,12 +187,14 @@ function refresh() {
 
 function showView(name) {
   const previous = state.view;
+  const before = state.drawn;
   state.view = name;
   document.querySelectorAll("#views [data-view]").forEach((button) => {
     button.setAttribute("aria-pressed", String(button.dataset.view === name));
   });
   document.getElementById("view-hint").textContent = VIEW_HINTS[name];
   document.getElementById("condition-picker").hidden = name !== "treatments";
+  document.getElementById("drug-picker").hidden = name !== "mechanism";
   const listing = name === "list";
   document.getElementById("network").hidden = listing;
   document.getElementById("list-view").hidden = !listing;
@@ -186,12 +202,13 @@ function showView(name) {
     renderList();
     return;
   }
-  // only the nodes that move between the two views are updated
-  if (previous !== name) {
+  // only the nodes that move between the two views (or two drugs' paths) are updated
+  const after = VIEWS[name];
+  if (before !== after) {
     const moved = [];
     const touched = new Set([
-      ...(VIEWS[previous] ? Object.keys(VIEWS[previous].positions) : []),
-      ...(VIEWS[name] ? Object.keys(VIEWS[name].positions) : []),
+      ...(before ? Object.keys(before.positions) : []),
+      ...(after ? Object.keys(after.positions) : []),
     ]);
     touched.forEach((id) => {
       const at = viewPosition(name, byId.get(id));
@@ -199,8 +216,9 @@ function showView(name) {
     });
     nodes.update(moved);
   }
+  state.drawn = after;
   setViewMembers();
-  if (previous !== name || name === "treatments") refresh();
+  if (previous !== name || before !== after || name === "treatments") refresh();
   fitView();
 }
 
@@ -215,6 +233,7 @@ const conditionSelect = document.getElementById("condition");
     conditionSelect.append(option);
   });
 conditionSelect.addEventListener("change", () => showView("treatments"));
+drugSelect.addEventListener("change", () => showView("mechanism"));
 
 // ---- details panel ------------------------------------------------------------------------
 
@@ -329,6 +348,14 @@ function select(id) {
     state.groups.add(group);
     syncGroupBoxes();
     refresh();
+  }
+  if (!inView([id]) && state.view === "mechanism") {
+    // on another drug's paths: show that drug's
+    const drug = mechanismDrugs.find((d) => id in DATA.views.mechanism[d].positions);
+    if (drug) {
+      drugSelect.value = drug;
+      showView("mechanism");
+    }
   }
   if (!inView([id])) showView("everything");
   state.selected = id;
