@@ -53,6 +53,13 @@ class Served:
         return pids
 
 
+def _ctrl_c_as_at_a_terminal() -> None:
+    """The server starts with Ctrl-C as a terminal gives it. A suite run as a background job
+    (`make test &`) inherits SIGINT ignored, and kg serve, rightly, keeps ignoring it then, so
+    the test of stopping with Ctrl-C would fail for a reason that is not the server's."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @contextmanager
 def running_server(
     log: Path,
@@ -76,6 +83,7 @@ def running_server(
             text=True,
             cwd=cwd,
             env=env,
+            preexec_fn=_ctrl_c_as_at_a_terminal,
         )
     try:
         assert process.stdout is not None
