@@ -1,5 +1,5 @@
-"""Compare two versions of the graph: concepts and claims added, removed and changed, as text or
-as Markdown fit for a pull-request comment."""
+"""Compare two versions of the graph: concepts, claims and sources added, removed and changed, as
+text or as Markdown fit for a pull-request comment."""
 
 from __future__ import annotations
 
@@ -122,7 +122,7 @@ def _compare(old: dict[str, Fields], new: dict[str, Fields]) -> dict[str, list[s
 
 @without_cycle_collection
 def diff_graphs(old: Store, new: Store) -> GraphDiff:
-    """Concepts and claims added, removed and changed (labels, synonyms, sources, status, ...)."""
+    """Concepts, claims and sources added, removed and changed (labels, synonyms, status, ...)."""
     old_concepts, new_concepts = _concepts(old), _concepts(new)
     names = {iri: str(c["label"]) for iri, c in {**old_concepts, **new_concepts}.items()}
     old_claims, new_claims = _claims(old), _claims(new)
@@ -150,12 +150,17 @@ def _by_kind(iris: list[str], kinds: dict[str, str]) -> str:
 
 
 def format_diff(diff: GraphDiff, markdown: bool = False) -> str:
-    """The report: one section per kind, one entry per concept or claim with its changes."""
+    """The report: a section each for concepts, claims and sources, one entry per changed item;
+    the sources added or removed are also counted by kind."""
     if not diff.changed:
         return "No concepts, claims or sources changed."
     out: list[str] = []
-    sections = (("Concepts", diff.concepts), ("Claims", diff.claims), ("Sources", diff.sources))
-    for title, changes in sections:
+    sections = (
+        ("Concepts", diff.concepts, False),
+        ("Claims", diff.claims, False),
+        ("Sources", diff.sources, True),
+    )
+    for title, changes, count_kinds in sections:
         if not changes:
             continue
         counts = {
@@ -165,7 +170,7 @@ def format_diff(diff: GraphDiff, markdown: bool = False) -> str:
         changed = len(changes) - len(counts["added"]) - len(counts["removed"])
         summary = ", ".join(
             f"{len(iris)} {kind}"
-            + (f" ({_by_kind(iris, diff.kinds)})" if iris and changes is diff.sources else "")
+            + (f" ({_by_kind(iris, diff.kinds)})" if iris and count_kinds else "")
             for kind, iris in counts.items()
         )
         summary += f", {changed} changed"
