@@ -69,8 +69,8 @@ def _mechanism_paths(store: Store, edges: list[Record]) -> list[Record]:
 
 def _views(nodes: list[Record], edges: list[Record], paths: list[Record]) -> Record:
     """The mechanism and treatments views: their positions (x, y, label above) by node and the
-    claims they draw; the mechanism view one drug at a time, by drug IRI, the drug with the
-    best-supported path first (forty paths drawn at once cross each other into a tangle). The
+    claims they draw; the mechanism view one drug at a time, by drug IRI (forty paths drawn at
+    once cross each other into a tangle; the page opens on the drug of the first path). The
     everything view draws all, at the nodes' own x and y."""
     labels = {n["id"]: n["label"] for n in nodes}
     edge = {e["id"]: e for e in edges}

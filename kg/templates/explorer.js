@@ -30,16 +30,19 @@ DATA.edges.forEach((e) => {
 // "1 concept", "2 concepts": a focused page may hold one
 const counted = (count, noun) => count + " " + noun + (count === 1 ? "" : "s");
 
-// the mechanism view shows one drug's paths at a time, the one picked in #drug
-const drugSelect = document.getElementById("drug");
-const mechanismDrugs = Object.keys(DATA.views.mechanism);
-mechanismDrugs.map((id) => byId.get(id)).sort((a, b) => a.label.localeCompare(b.label))
-  .forEach((n) => {
-    const count = DATA.paths.filter((p) => p.drug === n.id).length;
-    const option = el("option", n.label + " (" + counted(count, "path") + ")");
+// a picker's options: the given concepts by label, each worded by `text`
+function fillSelect(select, ids, text) {
+  ids.map((id) => byId.get(id)).sort((a, b) => a.label.localeCompare(b.label)).forEach((n) => {
+    const option = el("option", text(n));
     option.value = n.id;
-    drugSelect.append(option);
+    select.append(option);
   });
+  return select;
+}
+
+// the mechanism view shows one drug's paths at a time, the one picked in #drug
+const drugSelect = fillSelect(document.getElementById("drug"), Object.keys(DATA.views.mechanism),
+  (n) => n.label + " (" + counted(DATA.paths.filter((p) => p.drug === n.id).length, "path") + ")");
 // the drug whose account is best supported first (the paths come in that order)
 drugSelect.value = DATA.paths.length ? DATA.paths[0].drug : "";
 const VIEWS = {
@@ -74,7 +77,6 @@ function link(text, url) {
   a.rel = "noopener noreferrer";
   return a;
 }
-
 
 // ---- the network ----------------------------------------------------------------------------
 
@@ -225,13 +227,8 @@ function showView(name) {
 document.querySelectorAll("#views [data-view]").forEach((button) => {
   button.addEventListener("click", () => showView(button.dataset.view));
 });
-const conditionSelect = document.getElementById("condition");
-[...new Set(DATA.views.treatments.edges.map((id) => edgeById.get(id).to))]
-  .map((id) => byId.get(id)).sort((a, b) => a.label.localeCompare(b.label)).forEach((n) => {
-    const option = el("option", n.label);
-    option.value = n.id;
-    conditionSelect.append(option);
-  });
+const conditionSelect = fillSelect(document.getElementById("condition"),
+  [...new Set(DATA.views.treatments.edges.map((id) => edgeById.get(id).to))], (n) => n.label);
 conditionSelect.addEventListener("change", () => showView("treatments"));
 drugSelect.addEventListener("change", () => showView("mechanism"));
 
@@ -351,7 +348,8 @@ function select(id) {
   }
   if (!inView([id]) && state.view === "mechanism") {
     // on another drug's paths: show that drug's
-    const drug = mechanismDrugs.find((d) => id in DATA.views.mechanism[d].positions);
+    const drug = Object.keys(DATA.views.mechanism)
+      .find((d) => id in DATA.views.mechanism[d].positions);
     if (drug) {
       drugSelect.value = drug;
       showView("mechanism");
