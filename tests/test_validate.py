@@ -118,6 +118,18 @@ def test_several_problems_are_all_reported(tmp_path: Path) -> None:
     assert any("has no source" in m for m in messages)
 
 
+def test_a_name_shared_by_two_concepts_is_reported_on_both(tmp_path: Path) -> None:
+    text = (FIXTURES / "tiny.ttl").read_text()
+    shared = tmp_path / "shared.ttl"
+    shared.write_text(text.replace('skos:altLabel "NMDAR" ;', 'skos:altLabel "NMDAR", "Bdnf" ;'))
+    assert sorted(str(problem) for problem in validate([shared])) == [
+        f"{shared}:19: concept 'NMDA receptor' <{CONCEPT}nmda-receptor> shares the name 'Bdnf' "
+        "with concept 'BDNF': a name must point at one concept",
+        f"{shared}:24: concept 'BDNF' <{CONCEPT}bdnf> shares the name 'BDNF' "
+        "with concept 'NMDA receptor': a name must point at one concept",
+    ]
+
+
 def test_files_are_validated_each_on_its_own(kg) -> None:
     # Merged, tiny.ttl's label for BDNF hid the one missing here, the problem was blamed on
     # tiny.ttl, and tiny.ttl beside data/triples.ttl gave every shared concept two definitions.
