@@ -10,10 +10,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kg.errors import DataError
-from kg.heap import without_cycle_collection
-from kg.query import load_query, run_select
 from kg.store import LocalStore, Store, load_store
-from kg.tables import claim_records, concept_records
+from kg.tables import Table, claim_records, concept_records, read_table, term_labels
 
 __all__ = ["GraphDiff", "diff_graphs", "format_diff", "open_version"]
 
@@ -58,7 +56,12 @@ def open_version(spec: str, path_in_repo: str = "data/triples.ttl") -> Store:
         return LocalStore(load_store([copy]))
 
 
-def _concepts(store: Store) -> dict[str, Fields]:
+def _changed(old: Table, new: Table, column: str) -> set[str]:
+    """The keys (values of `column`) of the rows that are in one version of a table only."""
+    return old.keys(column, set(old.rows).symmetric_difference(new.rows))
+
+
+def _concepts(table: Table, only: set[str]) -> dict[str, Fields]:
     # no definition reads as None, as in the reports of earlier versions
     return {
         iri: {
@@ -68,11 +71,11 @@ def _concepts(store: Store) -> dict[str, Fields]:
             "synonyms": set(c["synonyms"]),
             "identifiers": {f"{i['curie']} ({i['match']})" for i in c["identifiers"]},
         }
-        for iri, c in concept_records(store).items()
+        for iri, c in concept_records(table, only).items()
     }
 
 
-def _claims(store: Store) -> dict[str, Fields]:
+def _claims(tables: dict[str, Table], only: set[str]) -> dict[str, Fields]:
     return {
         c["id"]: {
             "statement": (c["from"], c["label"], c["to"]),
@@ -80,20 +83,44 @@ def _claims(store: Store) -> dict[str, Fields]:
             "note": c["note"] or None,
             "sources": {f"{s['role']}: {s['citation']}" for s in c["sources"]},
         }
-        for c in claim_records(store)
+        for c in claim_records(
+            tables["claim-table"], tables["claim-source-table"], tables["term-table"], only
+        )
     }
 
 
-def _sources(store: Store) -> dict[str, Fields]:
+def _changed_claims(old: dict[str, Table], new: dict[str, Table]) -> set[str]:
+    """The claims whose rows differ, and those whose predicate, status or a cited source
+    has a label that differs."""
+    claims = _changed(old["claim-table"], new["claim-table"], "claim")
+    claims |= _changed(old["claim-source-table"], new["claim-source-table"], "claim")
+    relabelled = _changed(old["term-table"], new["term-table"], "term")
+    if relabelled:
+        for tables in (old, new):
+            table, cited = tables["claim-table"], tables["claim-source-table"]
+            predicate, status = table.columns["predicate"], table.columns["status"]
+            claims |= table.keys(
+                "claim", (r for r in table.rows if {r[predicate], r[status]} & relabelled)
+            )
+            source = cited.columns["source"]
+            claims |= cited.keys("claim", (r for r in cited.rows if r[source] in relabelled))
+    return claims
+
+
+def _sources(table: Table, only: set[str]) -> dict[str, Fields]:
+    column = table.columns
     return {
-        str(row["source"]): {
-            "citation": row["citation"],
-            "kind": row["kind"],
+        row[column["source"]]: {
+            "citation": row[column["citation"]],
+            "kind": row[column["kind"]],
             "identifiers": {
-                f"{name} {row[name]}" for name in ("doi", "pmid", "page") if row[name] is not None
+                f"{name} {row[column[name]]}"
+                for name in ("doi", "pmid", "page")
+                if row[column[name]]
             },
         }
-        for row in run_select(store, load_query("sources").text)
+        for row in table.rows
+        if row[column["source"]] in only
     }
 
 
@@ -120,24 +147,38 @@ def _compare(old: dict[str, Fields], new: dict[str, Fields]) -> dict[str, list[s
     return changes
 
 
-@without_cycle_collection
+TABLES = ("concept-table", "claim-table", "claim-source-table", "term-table", "sources")
+
+
 def diff_graphs(old: Store, new: Store) -> GraphDiff:
-    """Concepts, claims and sources added, removed and changed (labels, synonyms, status, ...)."""
-    old_concepts, new_concepts = _concepts(old), _concepts(new)
+    """Concepts, claims and sources added, removed and changed (labels, synonyms, status, ...).
+
+    Both versions are read as tables of text rows; records are built and compared only for
+    the concepts, claims and sources whose rows differ, so that at a million triples a small
+    change costs about the reading of the tables, not a record for every concept and claim."""
+    before = {name: read_table(old, name) for name in TABLES}
+    after = {name: read_table(new, name) for name in TABLES}
+    concepts = _changed(before["concept-table"], after["concept-table"], "concept")
+    claims = _changed_claims(before, after)
+    sources = _changed(before["sources"], after["sources"], "source")
+    old_concepts = _concepts(before["concept-table"], concepts)
+    new_concepts = _concepts(after["concept-table"], concepts)
+    old_claims, new_claims = _claims(before, claims), _claims(after, claims)
+    old_sources = _sources(before["sources"], sources)
+    new_sources = _sources(after["sources"], sources)
+    labels = term_labels(before["term-table"]) | term_labels(after["term-table"])
     names = {iri: str(c["label"]) for iri, c in {**old_concepts, **new_concepts}.items()}
-    old_claims, new_claims = _claims(old), _claims(new)
     for iri, claim in {**old_claims, **new_claims}.items():
         subject, predicate, obj = claim["statement"]
-        names[iri] = f"{names.get(str(subject), subject)} {predicate} {names.get(str(obj), obj)}"
-    old_sources, new_sources = _sources(old), _sources(new)
-    sources = {**old_sources, **new_sources}
-    names |= {iri: str(source["citation"]) for iri, source in sources.items()}
+        names[iri] = f"{labels.get(subject, subject)} {predicate} {labels.get(obj, obj)}"
+    every_source = {**old_sources, **new_sources}
+    names |= {iri: str(source["citation"]) for iri, source in every_source.items()}
     return GraphDiff(
         _compare(old_concepts, new_concepts),
         _compare(old_claims, new_claims),
         _compare(old_sources, new_sources),
         names,
-        {iri: str(source["kind"]) for iri, source in sources.items()},
+        {iri: str(source["kind"]) for iri, source in every_source.items()},
     )
 
 

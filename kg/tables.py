@@ -1,9 +1,11 @@
 """The graph's concepts and claims read in bulk, for the explorer, `kg export` and `kg diff`.
 
-Two unordered queries (queries/concept-table.rq, queries/claim-table.rq) whose answers
-pyoxigraph writes as SPARQL CSV and the csv module reads back: at a million triples this takes
-a quarter of the time of five ordered queries read a Python object per cell. The explorer page,
-the exports and the diff all read the graph this one way.
+Four unordered saved queries (queries/concept-table.rq, claim-table.rq, claim-source-table.rq
+and term-table.rq) whose answers pyoxigraph writes as SPARQL CSV and the csv module reads back
+into Tables of text rows: at a million triples this takes a quarter of the time of five ordered
+queries read a Python object per cell. Records (a dict per concept or claim) are built from
+those rows, for every key or only for the ones asked for: `kg diff` compares the rows of two
+versions and builds records for the keys whose rows differ.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Container, Iterable
+from typing import Any, NamedTuple
 
 import pyoxigraph as ox
 
@@ -23,12 +25,15 @@ from kg.store import Store
 
 __all__ = [
     "Record",
+    "Table",
     "claim_records",
     "concept_records",
     "concept_slug",
     "graph_tables",
     "mechanism_paths",
+    "read_table",
     "source_url",
+    "term_labels",
 ]
 
 
@@ -45,32 +50,48 @@ def source_url(row: Record) -> str | None:
     return str(page) if page else None
 
 
-def _rows(store: Store, name: str) -> tuple[dict[str, int], Iterator[list[str]]]:
-    """The column of each variable, and the rows, of a saved SELECT query as text; an
-    unbound value is empty text."""
+class Table(NamedTuple):
+    """A saved SELECT query's answer as text: the column of each variable, and the rows, an
+    unbound value as empty text."""
+
+    columns: dict[str, int]
+    rows: list[tuple[str, ...]]
+
+    def keys(self, column: str, rows: Iterable[tuple[str, ...]] | None = None) -> set[str]:
+        """The values of `column` in `rows` (default: every row)."""
+        at = self.columns[column]
+        return {row[at] for row in (self.rows if rows is None else rows)}
+
+
+def read_table(store: Store, name: str) -> Table:
+    """The answer of the saved query `name` (concept-table, claim-table, ...) as a Table."""
     result = run_query(store, load_query(name).text)
     if not isinstance(result, ox.QuerySolutions):
         raise QueryError(f"{name}: expected a SELECT query")
     written = bytes(result.serialize(format=ox.QueryResultsFormat.CSV) or b"")
     rows = csv.reader(io.StringIO(written.decode("utf-8"), newline=""))
-    return {name: column for column, name in enumerate(next(rows, []))}, rows
+    header = next(rows, [])
+    return Table({variable: column for column, variable in enumerate(header)}, [*map(tuple, rows)])
 
 
 @without_cycle_collection
-def concept_records(store: Store) -> dict[str, Record]:
-    """Every concept by IRI: id, label, category, definition ("" if none), synonyms (sorted)
-    and identifiers (curie, url, match; by identifier system, then CURIE)."""
+def concept_records(table: Table, only: Container[str] | None = None) -> dict[str, Record]:
+    """Every concept of concept-table (or those in `only`) by IRI: id, label, category,
+    definition ("" if none), synonyms (sorted) and identifiers (curie, url, match; by
+    identifier system, then CURIE)."""
     concepts: dict[str, Record] = {}
     synonyms: dict[str, dict[str, None]] = {}
     identifiers: dict[str, dict[tuple[str, str, str, str], None]] = {}
-    column, rows = _rows(store, "concept-table")
+    column = table.columns
     iri, label, category, definition = (
         column[name] for name in ("concept", "label", "category", "definition")
     )
     kind, value, curie, match, system = (
         column[name] for name in ("kind", "value", "curie", "match", "system")
     )
-    for row in rows:
+    for row in table.rows:
+        if only is not None and row[iri] not in only:
+            continue
         concepts[row[iri]] = {
             "id": row[iri],
             "label": row[label],
@@ -91,34 +112,44 @@ def concept_records(store: Store) -> dict[str, Record]:
     return concepts
 
 
-def _terms(store: Store) -> tuple[dict[str, str], dict[str, str | None]]:
-    """Each labelled term's label, and each one's web address as the explorer links it (DOI,
-    PubMed or page; None for a term with none)."""
-    column, rows = _rows(store, "term-table")
-    labels: dict[str, str] = {}
-    urls: dict[str, str | None] = {}
-    for row in rows:
-        term = row[column["term"]]
-        labels[term] = row[column["label"]]
-        urls[term] = source_url({name: row[column[name]] for name in ("doi", "pmid", "page")})
-    return labels, urls
+def term_labels(terms: Table) -> dict[str, str]:
+    """Each labelled term's label, from term-table."""
+    term, label = terms.columns["term"], terms.columns["label"]
+    return {row[term]: row[label] for row in terms.rows}
+
+
+def _term_urls(terms: Table, wanted: Container[str]) -> dict[str, str | None]:
+    """The web address of each wanted term as the explorer links it (DOI, PubMed or page;
+    None for a term with none)."""
+    term = terms.columns["term"]
+    fields = [(name, terms.columns[name]) for name in ("doi", "pmid", "page")]
+    return {
+        row[term]: source_url({name: row[at] for name, at in fields})
+        for row in terms.rows
+        if row[term] in wanted
+    }
 
 
 @without_cycle_collection
-def claim_records(store: Store) -> list[Record]:
-    """Every claim whose predicate and status have labels, by IRI: id, from, to, label (the
-    predicate's), predicate, status, note ("" if none) and sources with labels (citation, url,
-    role; contesting before supporting, then by citation)."""
-    labels, urls = _terms(store)
-    claims: dict[str, Record] = {}
-    column, rows = _rows(store, "claim-table")
+def claim_records(
+    claims: Table, cited: Table, terms: Table, only: Container[str] | None = None
+) -> list[Record]:
+    """Every claim of claim-table (or those in `only`) whose predicate and status have labels,
+    by IRI: id, from, to, label (the predicate's), predicate, status, note ("" if none) and
+    sources with labels from term-table (citation, url, role; contesting before supporting,
+    then by citation) from claim-source-table (`cited`)."""
+    labels = term_labels(terms)
+    records: dict[str, Record] = {}
+    column = claims.columns
     iri, subject, predicate, obj = (
         column[name] for name in ("claim", "subject", "predicate", "object")
     )
     status, note = column["status"], column["note"]
-    for row in rows:
+    for row in claims.rows:
+        if only is not None and row[iri] not in only:
+            continue
         if row[predicate] in labels and row[status] in labels:
-            claims[row[iri]] = {
+            records[row[iri]] = {
                 "id": row[iri],
                 "from": row[subject],
                 "to": row[obj],
@@ -128,24 +159,29 @@ def claim_records(store: Store) -> list[Record]:
                 "note": row[note],
                 "sources": [],
             }
-    cited: dict[str, dict[tuple[str, str, str], None]] = {}
-    column, rows = _rows(store, "claim-source-table")
-    iri, role, source = column["claim"], column["role"], column["source"]
-    for row in rows:
-        if row[iri] in claims and row[source] in labels:
-            cited.setdefault(row[iri], {})[(row[role], labels[row[source]], row[source])] = None
-    for key, sources in cited.items():
-        claims[key]["sources"] = [
+    by_claim: dict[str, dict[tuple[str, str, str], None]] = {}
+    iri, role, source = cited.columns["claim"], cited.columns["role"], cited.columns["source"]
+    for row in cited.rows:
+        if row[iri] in records and row[source] in labels:
+            by_claim.setdefault(row[iri], {})[(row[role], labels[row[source]], row[source])] = None
+    urls = _term_urls(terms, {s for sources in by_claim.values() for _, _, s in sources})
+    for key, sources in by_claim.items():
+        records[key]["sources"] = [
             {"citation": citation, "url": urls[s], "role": by}
             for by, citation, s in sorted(sources)
         ]
-    return [claims[key] for key in sorted(claims)]
+    return [records[key] for key in sorted(records)]
 
 
 def graph_tables(store: Store) -> tuple[list[Record], list[Record]]:
     """Concepts as nodes (sorted by IRI) and the claims between them as edges."""
-    nodes = concept_records(store)
-    edges = [e for e in claim_records(store) if e["from"] in nodes and e["to"] in nodes]
+    nodes = concept_records(read_table(store, "concept-table"))
+    claims = claim_records(
+        read_table(store, "claim-table"),
+        read_table(store, "claim-source-table"),
+        read_table(store, "term-table"),
+    )
+    edges = [e for e in claims if e["from"] in nodes and e["to"] in nodes]
     return [nodes[iri] for iri in sorted(nodes)], edges
 
 
