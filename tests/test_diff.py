@@ -83,6 +83,24 @@ source:a-trial a tkg:Source ; tkg:sourceKind tkg:journal-article ; rdfs:label "A
     ]
 
 
+def test_a_source_renamed_changes_the_claims_that_cite_it(kg, tmp_path: Path) -> None:
+    # only the source's own rows differ; the claims' rows name it by IRI and stay the same
+    text = (FIXTURES / "tiny.ttl").read_text()
+    renamed = tmp_path / "renamed.ttl"
+    renamed.write_text(text.replace('"Autry et al. 2011, Nature"', '"Autry et al. 2011"'))
+    result = kg("diff", "tests/fixtures/tiny.ttl", str(renamed))
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines() == [
+        "Claims: 0 added, 0 removed, 1 changed",
+        f"  changed: ketamine blocks NMDA receptor <{CLAIM}ketamine--blocks--nmda-receptor>",
+        "      sources + supports: Autry et al. 2011",
+        "      sources - supports: Autry et al. 2011, Nature",
+        "Sources: 0 added, 0 removed, 1 changed",
+        f"  changed: Autry et al. 2011 <{SOURCE}autry-2011>",
+        "      citation: Autry et al. 2011, Nature -> Autry et al. 2011",
+    ]
+
+
 def test_no_change_exits_zero(kg) -> None:
     result = kg("diff", "tests/fixtures/tiny.ttl", "tests/fixtures/tiny.ttl")
     assert (result.returncode, result.stdout) == (0, "No concepts, claims or sources changed.\n")
