@@ -11,10 +11,11 @@ versions and builds records for the keys whose rows differ.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Container, Iterable
-from typing import Any, NamedTuple
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -50,12 +51,20 @@ def source_url(row: Record) -> str | None:
     return str(page) if page else None
 
 
-class Table(NamedTuple):
-    """A saved SELECT query's answer as text: the column of each variable, and the rows, an
-    unbound value as empty text."""
+class Table:
+    """A saved SELECT query's answer as SPARQL CSV: the column of each variable, and the rows
+    as text (an unbound value is empty text), read from the CSV when first asked for."""
 
-    columns: dict[str, int]
-    rows: list[tuple[str, ...]]
+    def __init__(self, written: bytes) -> None:
+        self.written = written
+        header = next(csv.reader([written.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")]), [])
+        self.columns = {variable: column for column, variable in enumerate(header)}
+
+    @functools.cached_property
+    def rows(self) -> list[tuple[str, ...]]:
+        rows = csv.reader(io.StringIO(self.written.decode("utf-8"), newline=""))
+        next(rows, None)
+        return [*map(tuple, rows)]
 
     def keys(self, column: str, rows: Iterable[tuple[str, ...]] | None = None) -> set[str]:
         """The values of `column` in `rows` (default: every row)."""
@@ -68,10 +77,7 @@ def read_table(store: Store, name: str) -> Table:
     result = run_query(store, load_query(name).text)
     if not isinstance(result, ox.QuerySolutions):
         raise QueryError(f"{name}: expected a SELECT query")
-    written = bytes(result.serialize(format=ox.QueryResultsFormat.CSV) or b"")
-    rows = csv.reader(io.StringIO(written.decode("utf-8"), newline=""))
-    header = next(rows, [])
-    return Table({variable: column for column, variable in enumerate(header)}, [*map(tuple, rows)])
+    return Table(bytes(result.serialize(format=ox.QueryResultsFormat.CSV) or b""))
 
 
 @without_cycle_collection
@@ -79,6 +85,8 @@ def concept_records(table: Table, only: Container[str] | None = None) -> dict[st
     """Every concept of concept-table (or those in `only`) by IRI: id, label, category,
     definition ("" if none), synonyms (sorted) and identifiers (curie, url, match; by
     identifier system, then CURIE)."""
+    if only is not None and not only:
+        return {}  # without reading the rows
     concepts: dict[str, Record] = {}
     synonyms: dict[str, dict[str, None]] = {}
     identifiers: dict[str, dict[tuple[str, str, str, str], None]] = {}
@@ -138,6 +146,8 @@ def claim_records(
     by IRI: id, from, to, label (the predicate's), predicate, status, note ("" if none) and
     sources with labels from term-table (citation, url, role; contesting before supporting,
     then by citation) from claim-source-table (`cited`)."""
+    if only is not None and not only:
+        return []  # without reading the rows
     labels = term_labels(terms)
     records: dict[str, Record] = {}
     column = claims.columns
