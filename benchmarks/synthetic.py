@@ -27,7 +27,14 @@ HEADER = """@prefix tkg: <https://w3id.org/treatment-kg/vocab/> .
 """
 TRIPLES_PER_CONCEPT, TRIPLES_PER_CLAIM, CLAIMS_PER_CONCEPT = 7, 9, 3
 # The concept each benchmark parameter names: the first concept of its category.
-PARAMETER_CATEGORIES = {"drug": "Drug", "condition": "Condition", "concept": "GeneOrProtein"}
+PARAMETER_CATEGORIES = {
+    "drug": "Drug",
+    "condition": "Condition",
+    "concept": "GeneOrProtein",
+    "target": "Condition",
+    "first": "Drug",
+    "second": "Therapy",
+}
 
 
 def _schema() -> tuple[list[str], dict[str, tuple[list[str], list[str]]]]:

@@ -533,3 +533,11 @@ def test_concatenated_lists_are_sorted(shipped_store: LocalStore, path: Path) ->
     cells = [str(row[c]) for row in run_select(shipped_store, text) for c in columns if row.get(c)]
     assert any("; " in cell for cell in cells), "no list of two or more to check"
     assert [cell for cell in cells if cell.split("; ") != sorted(cell.split("; "))] == []
+
+
+def test_the_benchmark_graph_has_a_value_for_every_parameter() -> None:
+    # benchmarks/sparql.py runs every saved query on a synthetic graph; a new parameter it
+    # has no value for stopped it with a KeyError before it measured anything
+    from benchmarks.synthetic import parameters
+
+    assert {p for q in saved_queries() for p in q.params} <= parameters(1000).keys()
