@@ -529,7 +529,14 @@ def diff(old: str, new: str | None, output_format: str) -> None:
     from kg.diff import diff_graphs, format_diff, open_version
 
     try:
-        changes = diff_graphs(open_version(old), open_version(new or str(default_graph())))
+        # at a million triples each version takes seconds to load and the comparison as long
+        with _progress(3, "Comparing versions") as bar:
+            before = open_version(old)
+            bar.update(1)
+            after = open_version(new or str(default_graph()))
+            bar.update(1)
+            changes = diff_graphs(before, after)
+            bar.update(1)
     except DataError as error:
         raise click.UsageError(str(error)) from None
     click.echo(format_diff(changes, markdown=output_format == "md"))

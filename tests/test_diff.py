@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import subprocess
 from pathlib import Path
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, KG_COMMAND, ROOT
 
 CONCEPT = "https://w3id.org/treatment-kg/concept/"
 CLAIM = "https://w3id.org/treatment-kg/claim/"
@@ -99,6 +101,27 @@ def test_a_source_renamed_changes_the_claims_that_cite_it(kg, tmp_path: Path) ->
         f"  changed: Autry et al. 2011 <{SOURCE}autry-2011>",
         "      citation: Autry et al. 2011, Nature -> Autry et al. 2011",
     ]
+
+
+def test_progress_is_shown_at_a_terminal_only(kg, tmp_path: Path) -> None:
+    edited = str(_edited(tmp_path))
+    piped = kg("diff", "tests/fixtures/tiny.ttl", edited)
+    assert piped.stderr == ""
+    # a terminal for stderr alone: the report still goes to the pipe
+    terminal, their_end = pty.openpty()
+    at_terminal = subprocess.run(
+        [str(KG_COMMAND), "diff", "tests/fixtures/tiny.ttl", edited],
+        stdout=subprocess.PIPE,
+        stderr=their_end,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    os.close(their_end)
+    shown = os.read(terminal, 10_000).decode()
+    os.close(terminal)
+    assert "Comparing versions" in shown and "100%" in shown
+    assert at_terminal.stdout == piped.stdout and at_terminal.returncode == 1
 
 
 def test_no_change_exits_zero(kg) -> None:
