@@ -128,8 +128,7 @@ def _sources(table: Table, only: set[str]) -> dict[str, Fields]:
                 if row[column[name]]
             },
         }
-        for row in (table.rows if only else [])
-        if row[column["source"]] in only
+        for row in table.rows_for("source", only)
     }
 
 

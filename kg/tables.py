@@ -57,7 +57,9 @@ class Table:
 
     def __init__(self, written: bytes) -> None:
         self.written = written
-        header = next(csv.reader([written.split(b"\n", 1)[0].decode("utf-8").rstrip("\r")]), [])
+        end = written.find(b"\n")
+        first_line = (written if end < 0 else written[:end]).decode("utf-8").rstrip("\r")
+        header = next(csv.reader([first_line]), [])
         self.columns = {variable: column for column, variable in enumerate(header)}
 
     @functools.cached_property
@@ -65,6 +67,16 @@ class Table:
         rows = csv.reader(io.StringIO(self.written.decode("utf-8"), newline=""))
         next(rows, None)
         return [*map(tuple, rows)]
+
+    def rows_for(self, column: str, only: Container[str] | None) -> list[tuple[str, ...]]:
+        """The rows whose `column` is in `only`, every row for None; with `only` empty, none,
+        without reading the rows at all."""
+        if only is None:
+            return self.rows
+        if not only:
+            return []
+        at = self.columns[column]
+        return [row for row in self.rows if row[at] in only]
 
     def keys(self, column: str, rows: Iterable[tuple[str, ...]] | None = None) -> set[str]:
         """The values of `column` in `rows` (default: every row)."""
@@ -85,8 +97,6 @@ def concept_records(table: Table, only: Container[str] | None = None) -> dict[st
     """Every concept of concept-table (or those in `only`) by IRI: id, label, category,
     definition ("" if none), synonyms (sorted) and identifiers (curie, url, match; by
     identifier system, then CURIE)."""
-    if only is not None and not only:
-        return {}  # without reading the rows
     concepts: dict[str, Record] = {}
     synonyms: dict[str, dict[str, None]] = {}
     identifiers: dict[str, dict[tuple[str, str, str, str], None]] = {}
@@ -97,9 +107,7 @@ def concept_records(table: Table, only: Container[str] | None = None) -> dict[st
     kind, value, curie, match, system = (
         column[name] for name in ("kind", "value", "curie", "match", "system")
     )
-    for row in table.rows:
-        if only is not None and row[iri] not in only:
-            continue
+    for row in table.rows_for("concept", only):
         concepts[row[iri]] = {
             "id": row[iri],
             "label": row[label],
@@ -146,8 +154,9 @@ def claim_records(
     by IRI: id, from, to, label (the predicate's), predicate, status, note ("" if none) and
     sources with labels from term-table (citation, url, role; contesting before supporting,
     then by citation) from claim-source-table (`cited`)."""
-    if only is not None and not only:
-        return []  # without reading the rows
+    rows = claims.rows_for("claim", only)
+    if not rows:
+        return []  # nor any other table read into rows
     labels = term_labels(terms)
     records: dict[str, Record] = {}
     column = claims.columns
@@ -155,9 +164,7 @@ def claim_records(
         column[name] for name in ("claim", "subject", "predicate", "object")
     )
     status, note = column["status"], column["note"]
-    for row in claims.rows:
-        if only is not None and row[iri] not in only:
-            continue
+    for row in rows:
         if row[predicate] in labels and row[status] in labels:
             records[row[iri]] = {
                 "id": row[iri],
