@@ -22,9 +22,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks.synthetic import write_graph
+
+if TYPE_CHECKING:
+    from kg.store import LocalStore
 
 BASELINE = "ntriples"
 FORMATS = [BASELINE, "turtle", "jsonld", "graphml", "csv", "kgx", "sssom"]
@@ -43,35 +48,34 @@ def _reset_peak() -> None:
     Path("/proc/self/clear_refs").write_text("5")
 
 
-def _measure_export(output_format: str, graph: Path, out: Path) -> dict[str, float]:
-    from kg.export import export_graph
+def _measured(graph: Path, work: Callable[[LocalStore], object]) -> dict[str, float]:
+    """Time and memory of `work` on the graph loaded: the peak of the process, and what the
+    work needed above the loaded graph."""
     from kg.store import LocalStore, load_store
 
     store = LocalStore(load_store([graph]))
     loaded = _rss_mb("VmRSS")
     _reset_peak()
     start = time.perf_counter()
-    export_graph(store, output_format, out)
+    work(store)
     seconds = time.perf_counter() - start
     peak = _rss_mb("VmHWM")
     return {"seconds": seconds, "peak": peak, "extra": peak - loaded}
+
+
+def _measure_export(output_format: str, graph: Path, out: Path) -> dict[str, float]:
+    from kg.export import export_graph
+
+    return _measured(graph, lambda store: export_graph(store, output_format, out))
 
 
 def _measure_reading(graph: Path) -> dict[str, float]:
     """Only reading the rows that CSV, KGX and GraphML are made of (kg/tables.py), writing
     nothing: the floor of those formats in this design."""
-    from kg.store import LocalStore, load_store
     from kg.tables import read_table
 
-    store = LocalStore(load_store([graph]))
-    loaded = _rss_mb("VmRSS")
-    _reset_peak()
-    start = time.perf_counter()
-    for name in ("concept-table", "claim-table", "claim-source-table", "term-table"):
-        assert read_table(store, name).rows
-    seconds = time.perf_counter() - start
-    peak = _rss_mb("VmHWM")
-    return {"seconds": seconds, "peak": peak, "extra": peak - loaded}
+    tables = ("concept-table", "claim-table", "claim-source-table", "term-table")
+    return _measured(graph, lambda store: [read_table(store, name).rows for name in tables])
 
 
 def _measure_diff(old: Path, new: Path) -> dict[str, float]:
