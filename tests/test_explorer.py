@@ -240,9 +240,8 @@ def test_list_view_is_a_searchable_text_alternative(open_page) -> None:
     assert "List view" in (page.get_attribute("#network", "aria-label") or "")
     page.click('#views [data-view="list"]')
     assert page.is_hidden("#network")
-    assert (
-        page.locator("#list > li").count() == 200
-    )  # the first 200 of 304; a filter finds the rest
+    # the first 200 of 304 concepts; the filter finds the rest
+    assert page.locator("#list > li").count() == 200
     page.fill("#list-filter", "NMDA")
     entry = page.locator("#list > li", has=page.locator("h3 a:text-is('NMDA receptor')"))
     assert entry.count() == 1
