@@ -526,16 +526,13 @@ def diff(old: str, new: str | None, output_format: str) -> None:
 
     Exit code 0 when nothing changed, 1 when something did, 2 for unusable arguments.
     """
-    from kg.diff import diff_graphs, format_diff, open_version
+    from kg.diff import diff_graphs, format_diff, open_versions
 
     try:
         # at a million triples each version takes seconds to load and the comparison as long
         with _progress(3, "Comparing versions") as bar:
-            before = open_version(old)
-            bar.update(1)
-            after = open_version(new or str(default_graph()))
-            bar.update(1)
-            changes = diff_graphs(before, after)
+            versions = open_versions(old, new or str(default_graph()), lambda: bar.update(1))
+            changes = diff_graphs(*versions)
             bar.update(1)
     except DataError as error:
         raise click.UsageError(str(error)) from None

@@ -6,14 +6,16 @@ from __future__ import annotations
 import subprocess
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from kg.errors import DataError
+from kg.parallel import in_parallel
 from kg.store import LocalStore, Store, load_store
 from kg.tables import Table, claim_records, concept_records, read_table, term_labels
 
-__all__ = ["GraphDiff", "diff_graphs", "format_diff", "open_version"]
+__all__ = ["GraphDiff", "diff_graphs", "format_diff", "open_version", "open_versions"]
 
 Fields = dict[str, Any]
 
@@ -56,6 +58,14 @@ def open_version(spec: str, path_in_repo: str = "data/triples.ttl") -> Store:
         return LocalStore(load_store([copy]))
 
 
+def open_versions(
+    old: str, new: str, loaded: Callable[[], None] = lambda: None
+) -> tuple[Store, Store]:
+    """Both versions (see open_version), loaded at once; `loaded` is called as each is."""
+    before, after = in_parallel(open_version, [old, new], loaded)
+    return before, after
+
+
 def _changed(old: Table, new: Table, column: str) -> set[str]:
     """The keys (values of `column`) of the rows that are in one version of a table only."""
     if old is new:
@@ -63,11 +73,19 @@ def _changed(old: Table, new: Table, column: str) -> set[str]:
     return old.keys(column, set(old.rows).symmetric_difference(new.rows))
 
 
-def _read_both(old: Store, new: Store, name: str) -> tuple[Table, Table]:
-    """Both versions of a table; one Table for both when pyoxigraph wrote the same answer
-    (the same rows in the same order), so that it is read into rows once or not at all."""
-    before, after = read_table(old, name), read_table(new, name)
-    return before, before if after.written == before.written else after
+TABLES = ("concept-table", "claim-table", "claim-source-table", "term-table", "sources")
+
+
+def _read_both(old: Store, new: Store) -> dict[str, tuple[Table, Table]]:
+    """Both versions of each table, all read at once; one Table for both versions of a table
+    when pyoxigraph wrote the same answer (the same rows in the same order), so that it is read
+    into rows once or not at all."""
+    wanted = [(store, name) for name in TABLES for store in (old, new)]
+    read = in_parallel(lambda job: read_table(*job), wanted)
+    both = {}
+    for name, before, after in zip(TABLES, read[::2], read[1::2], strict=True):
+        both[name] = (before, before if after.written == before.written else after)
+    return both
 
 
 def _concepts(table: Table, only: set[str]) -> dict[str, Fields]:
@@ -155,16 +173,13 @@ def _compare(old: dict[str, Fields], new: dict[str, Fields]) -> dict[str, list[s
     return changes
 
 
-TABLES = ("concept-table", "claim-table", "claim-source-table", "term-table", "sources")
-
-
 def diff_graphs(old: Store, new: Store) -> GraphDiff:
     """Concepts, claims and sources added, removed and changed (labels, synonyms, status, ...).
 
     Both versions are read as tables of text rows; records are built and compared only for
     the concepts, claims and sources whose rows differ, so that at a million triples a small
     change costs about the reading of the tables, not a record for every concept and claim."""
-    both = {name: _read_both(old, new, name) for name in TABLES}
+    both = _read_both(old, new)
     before = {name: tables[0] for name, tables in both.items()}
     after = {name: tables[1] for name, tables in both.items()}
     concepts = _changed(before["concept-table"], after["concept-table"], "concept")

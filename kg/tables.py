@@ -2,10 +2,10 @@
 
 Four unordered saved queries (queries/concept-table.rq, claim-table.rq, claim-source-table.rq
 and term-table.rq) whose answers pyoxigraph writes as SPARQL CSV and the csv module reads back
-into Tables of text rows: at a million triples this takes a quarter of the time of five ordered
-queries read a Python object per cell. Records (a dict per concept or claim) are built from
-those rows, for every key or only for the ones asked for: `kg diff` compares the rows of two
-versions and builds records for the keys whose rows differ.
+into Tables of text rows, several at once (kg.parallel): at a million triples this takes a
+quarter of the time of five ordered queries read a Python object per cell. Records (a dict per
+concept or claim) are built from those rows, for every key or only for the ones asked for:
+`kg diff` compares the rows of two versions and builds records for the keys whose rows differ.
 """
 
 from __future__ import annotations
@@ -14,17 +14,19 @@ import csv
 import functools
 import io
 import re
-from collections.abc import Container, Iterable
+from collections.abc import Container, Iterable, Sequence
 from typing import Any
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.heap import without_cycle_collection
+from kg.parallel import in_parallel
 from kg.query import load_query, run_query, run_select
 from kg.store import Store
 
 __all__ = [
+    "GRAPH_TABLES",
     "Record",
     "Table",
     "claim_records",
@@ -33,6 +35,7 @@ __all__ = [
     "graph_tables",
     "mechanism_paths",
     "read_table",
+    "read_tables",
     "source_url",
     "term_labels",
 ]
@@ -90,6 +93,11 @@ def read_table(store: Store, name: str) -> Table:
     if not isinstance(result, ox.QuerySolutions):
         raise QueryError(f"{name}: expected a SELECT query")
     return Table(bytes(result.serialize(format=ox.QueryResultsFormat.CSV) or b""))
+
+
+def read_tables(store: Store, names: Sequence[str]) -> dict[str, Table]:
+    """The answers of several saved queries, read at once (one per core)."""
+    return dict(zip(names, in_parallel(lambda name: read_table(store, name), names), strict=True))
 
 
 @without_cycle_collection
@@ -190,13 +198,16 @@ def claim_records(
     return [records[key] for key in sorted(records)]
 
 
+# the longest first: the two threads of a two-core machine finish at about the same time
+GRAPH_TABLES = ("claim-table", "concept-table", "claim-source-table", "term-table")
+
+
 def graph_tables(store: Store) -> tuple[list[Record], list[Record]]:
     """Concepts as nodes (sorted by IRI) and the claims between them as edges."""
-    nodes = concept_records(read_table(store, "concept-table"))
+    tables = read_tables(store, GRAPH_TABLES)
+    nodes = concept_records(tables["concept-table"])
     claims = claim_records(
-        read_table(store, "claim-table"),
-        read_table(store, "claim-source-table"),
-        read_table(store, "term-table"),
+        tables["claim-table"], tables["claim-source-table"], tables["term-table"]
     )
     edges = [e for e in claims if e["from"] in nodes and e["to"] in nodes]
     return [nodes[iri] for iri in sorted(nodes)], edges

@@ -185,3 +185,11 @@ def test_broken_file_is_a_usage_error(kg) -> None:
     assert (
         "broken-missing-dot.ttl:29:1: A dot is expected at the end of statements" in result.stderr
     )
+
+
+def test_of_two_unusable_versions_the_first_is_reported(kg) -> None:
+    # both load at once; the report must not depend on which of them fails first
+    result = kg("diff", "tests/fixtures/broken-missing-dot.ttl", "no-such-revision")
+    assert result.returncode == 2
+    assert "broken-missing-dot.ttl:29:1:" in result.stderr
+    assert "no-such-revision" not in result.stderr

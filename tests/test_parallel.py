@@ -1,0 +1,39 @@
+"""kg.parallel: work spread over threads comes back in the order it was given, errors too."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from kg.parallel import in_parallel
+
+
+def _later_items_finish_first(item: int) -> int:
+    time.sleep(0.05 * (4 - item))
+    if item in (1, 3):
+        raise ValueError(f"item {item} failed")
+    return item * 10
+
+
+def test_results_come_in_the_order_of_the_items() -> None:
+    finished: list[None] = []
+    results = in_parallel(_later_items_finish_first, [0, 2, 4], lambda: finished.append(None))
+    assert results == [0, 20, 40]
+    assert len(finished) == 3
+
+
+def test_the_first_error_in_item_order_is_raised() -> None:
+    # item 3 fails before item 1 does; item 1's error is the one reported
+    with pytest.raises(ValueError, match="item 1 failed"):
+        in_parallel(_later_items_finish_first, [0, 1, 2, 3])
+
+
+def test_one_item_runs_in_this_thread() -> None:
+    finished: list[None] = []
+    here = threading.get_ident()
+    assert in_parallel(lambda _: threading.get_ident(), [1], lambda: finished.append(None)) == [
+        here
+    ]
+    assert finished == [None]
