@@ -506,7 +506,13 @@ def export(
         raise click.BadParameter(
             f"'{output_format}' is not one of {choices}", param_hint="--format"
         )
-    _written(out, export_graph(_open(store, endpoint, graph_iri, graph_files), output_format, out))
+    # at a million triples loading takes seconds and writing as long
+    with _progress(2, f"Exporting as {output_format}") as bar:
+        graph = _open(store, endpoint, graph_iri, graph_files)
+        bar.update(1)
+        made = export_graph(graph, output_format, out)
+        bar.update(1)
+    _written(out, made)
 
 
 @main.command(short_help="Show what changed between two versions.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import pty
 import subprocess
 import sysconfig
 from collections.abc import Callable, Iterator
@@ -60,6 +62,24 @@ def kg() -> Callable[..., subprocess.CompletedProcess[str]]:
         )
 
     return run
+
+
+def kg_at_terminal(*args: str, cwd: Path = ROOT) -> tuple[subprocess.CompletedProcess[str], str]:
+    """Run `kg` with standard error at a terminal (a pty) and standard output to a pipe, as in
+    `kg diff A B > report.txt`: what it printed, and what the terminal showed."""
+    terminal, their_end = pty.openpty()
+    result = subprocess.run(
+        [str(KG_COMMAND), *args],
+        stdout=subprocess.PIPE,
+        stderr=their_end,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
+    os.close(their_end)
+    shown = os.read(terminal, 65536).decode()
+    os.close(terminal)
+    return result, shown
 
 
 @pytest.fixture(scope="session")

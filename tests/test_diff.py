@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import pty
 import subprocess
 from pathlib import Path
 
-from tests.conftest import FIXTURES, KG_COMMAND, ROOT
+from tests.conftest import FIXTURES, kg_at_terminal
 
 CONCEPT = "https://w3id.org/treatment-kg/concept/"
 CLAIM = "https://w3id.org/treatment-kg/claim/"
@@ -108,18 +106,7 @@ def test_progress_is_shown_at_a_terminal_only(kg, tmp_path: Path) -> None:
     piped = kg("diff", "tests/fixtures/tiny.ttl", edited)
     assert piped.stderr == ""
     # a terminal for stderr alone: the report still goes to the pipe
-    terminal, their_end = pty.openpty()
-    at_terminal = subprocess.run(
-        [str(KG_COMMAND), "diff", "tests/fixtures/tiny.ttl", edited],
-        stdout=subprocess.PIPE,
-        stderr=their_end,
-        text=True,
-        cwd=ROOT,
-        timeout=120,
-    )
-    os.close(their_end)
-    shown = os.read(terminal, 10_000).decode()
-    os.close(terminal)
+    at_terminal, shown = kg_at_terminal("diff", "tests/fixtures/tiny.ttl", edited)
     assert "Comparing versions" in shown and "100%" in shown
     assert at_terminal.stdout == piped.stdout and at_terminal.returncode == 1
 

@@ -14,6 +14,7 @@ from rdflib import Graph
 
 from kg.query import run_select
 from kg.store import LocalStore
+from tests.conftest import kg_at_terminal
 
 
 def _counts(store: LocalStore) -> tuple[int, int, int]:
@@ -101,6 +102,22 @@ def test_unknown_format_is_a_usage_error(kg, tmp_path: Path) -> None:
         "'yaml' is not one of turtle, ntriples, jsonld, graphml, csv, kgx, sssom" in result.stderr
     )
     assert not (tmp_path / "x").exists()
+
+
+def test_progress_is_shown_at_a_terminal_only(
+    kg, shipped_store: LocalStore, tmp_path: Path
+) -> None:
+    out = tmp_path / "graph.graphml"
+    piped = kg("export", "--format", "graphml", "--out", str(out))
+    assert piped.stderr == ""
+    result, shown = kg_at_terminal("export", "--format", "graphml", "--out", str(out))
+    assert "Exporting as graphml" in shown and "100%" in shown
+    assert result.stdout == piped.stdout and result.returncode == 0
+    # exported to standard output: the triples alone there, the bar and the count at the terminal
+    triples = len(shipped_store.store)
+    to_stdout, shown = kg_at_terminal("export", "--format", "ntriples", "--out", "-")
+    assert len(to_stdout.stdout.splitlines()) == triples
+    assert shown.rstrip().endswith(f"standard output: {triples} triples")
 
 
 def test_export_makes_missing_folders(kg, tmp_path: Path) -> None:

@@ -112,22 +112,11 @@ def test_query_command_on_each_store(
 
 
 def test_load_shows_progress_at_a_terminal(tmp_path: Path) -> None:
-    import os
-    import pty
-    import subprocess
+    from tests.conftest import kg_at_terminal
 
-    from tests.conftest import KG_COMMAND
-
-    terminal, stderr = pty.openpty()
-    result = subprocess.run(
-        [str(KG_COMMAND), "load", "--store", f"oxigraph:{tmp_path / 'store'}"],
-        stdout=subprocess.PIPE,
-        stderr=stderr,
-        text=True,
-    )
-    os.close(stderr)
+    result, shown = kg_at_terminal("load", "--store", f"oxigraph:{tmp_path / 'store'}")
     assert result.returncode == 0
-    assert "Loading 2 files" in os.read(terminal, 65536).decode()
+    assert "Loading 2 files" in shown
 
 
 def test_load_reports_triples(kg, tmp_path: Path) -> None:
