@@ -25,11 +25,16 @@ def in_parallel(
     the first error raised, in that order, is raised here once all have stopped."""
     if len(items) < 2:
         return [_reported(work(item), done) for item in items]
-    with ThreadPoolExecutor(max_workers=min(len(items), os.cpu_count() or 1)) as pool:
+    pool = ThreadPoolExecutor(max_workers=min(len(items), os.cpu_count() or 1))
+    try:
         futures = [pool.submit(work, item) for item in items]
         for _ in as_completed(futures):
             done()
         return [future.result() for future in futures]
+    finally:
+        # after Ctrl-C the work not yet begun is dropped; what pyoxigraph is doing cannot be
+        # stopped, and is waited for
+        pool.shutdown(cancel_futures=True)
 
 
 def _reported(result: Result, done: Callable[[], None]) -> Result:
