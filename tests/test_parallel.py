@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 import time
 
@@ -37,3 +39,21 @@ def test_one_item_runs_in_this_thread() -> None:
         here
     ]
     assert finished == [None]
+
+
+def test_ctrl_c_drops_the_work_not_yet_begun() -> None:
+    begun: list[int] = []
+
+    def slow(item: int) -> None:
+        begun.append(item)
+        time.sleep(0.5)
+
+    # Python's own Ctrl-C handler, even where this run was started with SIGINT ignored
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    threading.Timer(0.2, os.kill, (os.getpid(), signal.SIGINT)).start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            in_parallel(slow, list(range(8)))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    assert len(begun) == min(8, os.cpu_count() or 1)
