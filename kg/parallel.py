@@ -23,9 +23,7 @@ def in_parallel(
     """`work(item)` for every item, on as many threads as there are cores; the results in the
     order of `items`. `done` is called in this thread as each one finishes (for a progress bar);
     the first error raised, in that order, is raised here once all have stopped."""
-    if len(items) < 2:
-        return [_reported(work(item), done) for item in items]
-    pool = ThreadPoolExecutor(max_workers=min(len(items), os.cpu_count() or 1))
+    pool = ThreadPoolExecutor(max_workers=max(1, min(len(items), os.cpu_count() or 1)))
     try:
         futures = [pool.submit(work, item) for item in items]
         for _ in as_completed(futures):
@@ -35,8 +33,3 @@ def in_parallel(
         # after Ctrl-C the work not yet begun is dropped; what pyoxigraph is doing cannot be
         # stopped, and is waited for
         pool.shutdown(cancel_futures=True)
-
-
-def _reported(result: Result, done: Callable[[], None]) -> Result:
-    done()
-    return result
