@@ -77,9 +77,17 @@ def kg_at_terminal(*args: str, cwd: Path = ROOT) -> tuple[subprocess.CompletedPr
         timeout=120,
     )
     os.close(their_end)
-    shown = os.read(terminal, 65536).decode()
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(terminal, 65536)
+        except OSError:  # EIO: the other end is closed and all it wrote has been read
+            break
+        if not chunk:
+            break
+        shown += chunk
     os.close(terminal)
-    return result, shown
+    return result, shown.decode()
 
 
 @pytest.fixture(scope="session")
