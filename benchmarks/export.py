@@ -108,7 +108,8 @@ def _measure_load_both(old: Path, new: Path, at_once: bool) -> dict[str, float]:
     if at_once:
         in_parallel(load, [old, new])
     else:
-        [load(version) for version in (old, new)]
+        for version in (old, new):
+            load(version)
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "peak": _rss_mb("VmHWM"), "extra": 0.0}
 
